@@ -1,0 +1,56 @@
+/**
+ * Every media-type string the app knows, named by family, version and kind.
+ * No other module spells a media type out.
+ */
+
+export const Docker2Manifest = 'application/vnd.docker.distribution.manifest.v2+json';
+export const Docker2ManifestList = 'application/vnd.docker.distribution.manifest.list.v2+json';
+export const Docker2Config = 'application/vnd.docker.container.image.v1+json';
+export const Docker2Layer = 'application/vnd.docker.image.rootfs.diff.tar';
+export const Docker2LayerGzip = 'application/vnd.docker.image.rootfs.diff.tar.gzip';
+export const Docker2LayerZstd = 'application/vnd.docker.image.rootfs.diff.tar.zstd';
+export const Docker2ForeignLayer = 'application/vnd.docker.image.rootfs.foreign.diff.tar.gzip';
+export const Docker1Manifest = 'application/vnd.docker.distribution.manifest.v1+json';
+export const Docker1ManifestSigned = 'application/vnd.docker.distribution.manifest.v1+prettyjws';
+export const DockerPluginConfig = 'application/vnd.docker.plugin.v1+json';
+
+export const OCI1Manifest = 'application/vnd.oci.image.manifest.v1+json';
+export const OCI1Index = 'application/vnd.oci.image.index.v1+json';
+export const OCI1Config = 'application/vnd.oci.image.config.v1+json';
+export const OCI1Layer = 'application/vnd.oci.image.layer.v1.tar';
+export const OCI1LayerGzip = 'application/vnd.oci.image.layer.v1.tar+gzip';
+export const OCI1LayerZstd = 'application/vnd.oci.image.layer.v1.tar+zstd';
+export const OCI1ForeignLayer = 'application/vnd.oci.image.layer.nondistributable.v1.tar';
+export const OCI1ForeignLayerGzip = 'application/vnd.oci.image.layer.nondistributable.v1.tar+gzip';
+export const OCI1ForeignLayerZstd = 'application/vnd.oci.image.layer.nondistributable.v1.tar+zstd';
+export const OCI1Empty = 'application/vnd.oci.empty.v1+json';
+/** The 1.1 release candidate's artifact manifest; registries refuse it now, but old pushes exist. */
+export const OCI1ArtifactManifestRC = 'application/vnd.oci.artifact.manifest.v1+json';
+
+/** The four manifest types every GET must accept; without them registries down-convert. */
+export const ManifestAcceptTypes = [
+  OCI1Manifest,
+  Docker2Manifest,
+  OCI1Index,
+  Docker2ManifestList,
+] as const;
+
+export type Family = 'docker' | 'oci' | 'unknown';
+
+/** Lower-cases and strips parameters (`; charset=utf-8`), as media types compare that way. */
+export function normalizeMediaType(value: string | undefined | null): string {
+  if (!value) return '';
+  return value.split(';')[0]!.trim().toLowerCase();
+}
+
+/** Same media type after normalization. */
+export function sameMediaType(a: string | undefined, b: string | undefined): boolean {
+  return normalizeMediaType(a) === normalizeMediaType(b);
+}
+
+export function familyOf(mediaType: string | undefined): Family {
+  const m = normalizeMediaType(mediaType);
+  if (m.startsWith('application/vnd.docker.')) return 'docker';
+  if (m.startsWith('application/vnd.oci.')) return 'oci';
+  return 'unknown';
+}
