@@ -24,6 +24,8 @@ export const OCI1ForeignLayer = 'application/vnd.oci.image.layer.nondistributabl
 export const OCI1ForeignLayerGzip = 'application/vnd.oci.image.layer.nondistributable.v1.tar+gzip';
 export const OCI1ForeignLayerZstd = 'application/vnd.oci.image.layer.nondistributable.v1.tar+zstd';
 export const OCI1Empty = 'application/vnd.oci.empty.v1+json';
+/** ocicrypt marks an encrypted layer by appending this to the plain layer type. */
+export const EncryptedSuffix = '+encrypted';
 /** The 1.1 release candidate's artifact manifest; registries refuse it now, but old pushes exist. */
 export const OCI1ArtifactManifestRC = 'application/vnd.oci.artifact.manifest.v1+json';
 
