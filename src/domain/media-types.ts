@@ -29,6 +29,11 @@ export const EncryptedSuffix = '+encrypted';
 /** The 1.1 release candidate's artifact manifest; registries refuse it now, but old pushes exist. */
 export const OCI1ArtifactManifestRC = 'application/vnd.oci.artifact.manifest.v1+json';
 
+/** Artifact content types seen in registries: Helm charts, cosign signatures, in-toto. */
+export const HelmChartConfig = 'application/vnd.cncf.helm.config.v1+json';
+export const CosignSimpleSigningLayer = 'application/vnd.dev.cosign.simplesigning.v1+json';
+export const InTotoLayer = 'application/vnd.in-toto+json';
+
 /** The four manifest types every GET must accept; without them registries down-convert. */
 export const ManifestAcceptTypes = [
   OCI1Manifest,
