@@ -95,7 +95,9 @@ export function loadConfig(env: Env = process.env, needs: ConfigNeeds = {}): Con
   const tableUrl = get('COMPLIANCE_TABLE_URL');
   const tableConnectionString = get('COMPLIANCE_TABLE_CONNECTION_STRING');
   if (tableUrl !== undefined && !/^https?:\/\/[^\s/]+/.test(tableUrl)) {
-    problems.push(`COMPLIANCE_TABLE_URL="${tableUrl}": expected https://ACCOUNT.table.core.windows.net`);
+    problems.push(
+      `COMPLIANCE_TABLE_URL="${tableUrl}": expected https://ACCOUNT.table.core.windows.net`,
+    );
   }
   if (needs.table && tableUrl === undefined && tableConnectionString === undefined) {
     problems.push('COMPLIANCE_TABLE_URL (or COMPLIANCE_TABLE_CONNECTION_STRING) is required');
@@ -112,9 +114,12 @@ export function loadConfig(env: Env = process.env, needs: ConfigNeeds = {}): Con
     problems.push(`RECONCILE_SCHEDULE="${schedule}": expected a six-field NCRONTAB expression`);
   }
 
-  const backupSuffix = env.RETAG_BACKUP_SUFFIX === undefined ? '-oci' : env.RETAG_BACKUP_SUFFIX.trim();
+  const backupSuffix =
+    env.RETAG_BACKUP_SUFFIX === undefined ? '-oci' : env.RETAG_BACKUP_SUFFIX.trim();
   if (backupSuffix !== '' && !/^[A-Za-z0-9_.-]{1,64}$/.test(backupSuffix)) {
-    problems.push(`RETAG_BACKUP_SUFFIX="${backupSuffix}": expected tag characters (A-Z a-z 0-9 _ . -)`);
+    problems.push(
+      `RETAG_BACKUP_SUFFIX="${backupSuffix}": expected tag characters (A-Z a-z 0-9 _ . -)`,
+    );
   }
 
   const config: Config = {

@@ -1,0 +1,109 @@
+/**
+ * A push: classify the content once per digest, then move the tag's state, never backwards.
+ */
+import type { RegistryEvent } from '../domain/events.js';
+import type { Verdict } from '../domain/verdict-types.js';
+import type { TagWrite } from '../store/port.js';
+import type { ComplianceRecord } from '../store/records.js';
+import type { EventDeps } from './handle-event.js';
+import { inspect } from './inspect.js';
+import { toRecord, type RecordContext } from './to-record.js';
+
+export interface PushOutcome {
+  readonly digestRecord: ComplianceRecord;
+  readonly tagWrite?: TagWrite;
+  /** False when the verdict came from the table: content already seen costs no registry call. */
+  readonly fetched: boolean;
+}
+
+export async function recordPush(
+  event: RegistryEvent,
+  now: string,
+  deps: EventDeps,
+): Promise<PushOutcome> {
+  const { registry, repository, tag } = event;
+  const context: RecordContext = {
+    registry,
+    repository,
+    ...(tag !== undefined ? { tag } : {}),
+    eventTime: event.eventTime,
+    eventId: event.id,
+    checkedAt: now,
+  };
+
+  const { record: digestRecord, fetched } = await verdictFor(event, context, deps);
+  let tagWrite: TagWrite | undefined;
+  if (tag !== undefined) {
+    const tagRecord: ComplianceRecord = {
+      ...digestRecord,
+      rowType: 'tag',
+      tag,
+      eventTime: event.eventTime,
+      eventId: event.id,
+      checkedAt: now,
+      action: 'none',
+      actionDetail: '',
+    };
+    tagWrite = await deps.store.putTag(tagRecord);
+  }
+
+  const fields = {
+    decision: 'verdict',
+    registry,
+    repository,
+    tag,
+    digest: digestRecord.digest,
+    mediaType: digestRecord.mediaType,
+    status: digestRecord.status,
+    reasons: digestRecord.reasons,
+    eventId: event.id,
+    tagWrite,
+    fetched,
+  };
+  if (digestRecord.status === 'error') deps.log.warn(fields);
+  else deps.log.info(fields);
+  return { digestRecord, ...(tagWrite ? { tagWrite } : {}), fetched };
+}
+
+async function verdictFor(
+  event: RegistryEvent,
+  context: RecordContext,
+  deps: EventDeps,
+): Promise<{ record: ComplianceRecord; fetched: boolean }> {
+  const { registry, repository, digest } = event;
+  const { policy, exemptRepositories } = deps.config;
+
+  if (event.action === 'ChartPushed') {
+    const record = toRecord('digest', chartVerdict(event, policy), context);
+    if (digest !== undefined) await deps.store.putDigest(record);
+    return { record, fetched: false };
+  }
+
+  // parseEvent guarantees a digest on image events.
+  const known = await deps.store.getDigest(registry, repository, digest!);
+  if (known && !known.deleted && known.policy === policy && known.status !== 'error') {
+    return { record: known, fetched: false };
+  }
+  const options = { policy, exemptRepositories };
+  const source = deps.registryFor(registry);
+  const { verdict } = await inspect(source, repository, digest!, event.tag, options);
+  const record = toRecord('digest', { ...verdict, digest: digest! }, context);
+  await deps.store.putDigest(record);
+  return { record, fetched: true };
+}
+
+/** Chart events name a Helm chart; artifacts are exempt and never fetched or remediated. */
+function chartVerdict(event: RegistryEvent, policy: Verdict['policy']): Verdict {
+  const reason = { id: 'artifact', message: 'Helm chart: artifacts are exempt from the policy' };
+  return {
+    digest: event.digest ?? '',
+    mediaType: event.mediaType ?? '',
+    kind: 'artifact',
+    artifact: 'helm-chart',
+    status: 'exempt',
+    reasons: [reason],
+    policy,
+    convertible: false,
+    notConvertible: [reason],
+  };
+}

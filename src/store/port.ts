@@ -1,0 +1,51 @@
+/**
+ * The compliance store port. The Table Storage adapter implements it; a contract suite runs
+ * against Azurite.
+ */
+import type { Status } from '../domain/verdict-types.js';
+import type { ComplianceRecord, RowType } from './records.js';
+
+/** What a tag write did: wrote, found the same state already, or found a newer push. */
+export type TagWrite = 'written' | 'unchanged' | 'stale';
+
+export interface RecordFilter {
+  readonly registry?: string;
+  readonly repository?: string;
+  readonly rowType?: RowType;
+  readonly status?: Status;
+  /** ISO time: rows checked at or after it. */
+  readonly since?: string;
+}
+
+export interface ComplianceStore {
+  readonly tableName: string;
+  ensureTable(): Promise<void>;
+  getDigest(
+    registry: string,
+    repository: string,
+    digest: string,
+  ): Promise<ComplianceRecord | undefined>;
+  /** Writes a digest verdict; an identical verdict already there is left as it is. */
+  putDigest(record: ComplianceRecord): Promise<'written' | 'unchanged'>;
+  getTag(registry: string, repository: string, tag: string): Promise<ComplianceRecord | undefined>;
+  /** Writes a tag's state unless a newer push (later eventTime) is recorded already. */
+  putTag(record: ComplianceRecord): Promise<TagWrite>;
+  /** Marks the digest row and the tag rows still on that digest deleted; returns rows marked. */
+  markDeleted(
+    registry: string,
+    repository: string,
+    digest: string,
+    eventTime: string,
+    eventId: string,
+  ): Promise<number>;
+  /** Appends to the action history; the same action at the same time is written once. */
+  appendAction(record: ComplianceRecord): Promise<void>;
+  /** Keeps an event refused at the edge (malformed, registry not allowed) for ops to see. */
+  recordRejectedEvent(record: ComplianceRecord): Promise<void>;
+  query(filter: RecordFilter): AsyncIterable<ComplianceRecord>;
+}
+
+/** The store could not be reached or answered unexpectedly; worth a retry. */
+export class StoreError extends Error {
+  override readonly name = 'StoreError';
+}
