@@ -32,14 +32,7 @@ export function createApp(
   const credential =
     overrides.credential ??
     new DefaultAzureCredential(config.clientId ? { managedIdentityClientId: config.clientId } : {});
-  const store = createTableStore({
-    tableName: config.tableName,
-    ...(config.tableUrl !== undefined ? { url: config.tableUrl } : {}),
-    ...(config.tableConnectionString !== undefined
-      ? { connectionString: config.tableConnectionString }
-      : {}),
-    credential,
-  });
+  const store = createStore(config, credential);
   const cache = new DigestCache();
   const registries = new Map<string, RegistryPort>();
   const registryFor = (registry: string): RegistryPort => {
@@ -59,6 +52,18 @@ export function createApp(
     return port;
   };
   return { config, credential, store, registryFor };
+}
+
+/** The compliance store the settings name: the table URL with the identity, or Azurite. */
+export function createStore(config: Config, credential: TokenCredential): ComplianceStore {
+  return createTableStore({
+    tableName: config.tableName,
+    ...(config.tableUrl !== undefined ? { url: config.tableUrl } : {}),
+    ...(config.tableConnectionString !== undefined
+      ? { connectionString: config.tableConnectionString }
+      : {}),
+    credential,
+  });
 }
 
 let shared: { app: App; tableReady: Promise<void> } | undefined;

@@ -70,7 +70,7 @@ function exitCode(verdicts: readonly Verdict[]): number {
   return verdicts.every((v) => v.status === 'compliant' || v.status === 'exempt') ? 0 : 1;
 }
 
-function parseRef(text: string): Reference {
+export function parseRef(text: string): Reference {
   try {
     return parseReference(text);
   } catch (err) {

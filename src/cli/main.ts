@@ -8,13 +8,16 @@ import { RegistryError } from '../registry/port.js';
 import { UsageError } from './args.js';
 import { check, checkUsage } from './check.js';
 import { processIO, type CliIO } from './io.js';
+import { release, releaseUsage } from './release.js';
 
 const usage = `usage: mediatype-guard <command> [options]
 
 commands:
   check IMAGE_REF...   classify images by tag or digest and print a verdict each
+  release IMAGE_REF    make a quarantined image pullable again and record it
 
 ${checkUsage}
+${releaseUsage}
 
 Credentials come from Azure CLI login (az login), environment or managed identity.
 Exit status: 0 compliant or exempt, 1 noncompliant, 2 usage or access error.`;
@@ -32,6 +35,8 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
     switch (command) {
       case 'check':
         return await check(rest, io, credential);
+      case 'release':
+        return await release(rest, io, credential);
       default:
         throw new UsageError(`unknown command "${command}"`);
     }

@@ -61,3 +61,42 @@ export function familyOf(mediaType: string | undefined): Family {
   if (m.startsWith('application/vnd.oci.')) return 'oci';
   return 'unknown';
 }
+
+/*
+ * Artifact media types, checked against the tools that write them: cosign (pkg/types and its
+ * OCI 1.1 referrer artifact types), sigstore bundles, Notation (notaryproject specifications),
+ * Helm (helm.sh OCI media types), BuildKit (cache/remotecache, docs/attestations) and the SBOM
+ * formats cosign attaches. Artifacts are recognised by these; none of them is an image.
+ */
+export const CosignSignatureArtifact = 'application/vnd.dev.cosign.artifact.sig.v1+json';
+export const CosignAttestationArtifact = 'application/vnd.dev.cosign.artifact.att.v1+json';
+export const CosignSbomArtifact = 'application/vnd.dev.cosign.artifact.sbom.v1+json';
+/** Sigstore bundles; older ones spell the version as a parameter (`+json;version=0.2`). */
+export const SigstoreBundle = 'application/vnd.dev.sigstore.bundle.v0.3+json';
+export const SigstoreBundlePrefix = 'application/vnd.dev.sigstore.bundle';
+export const DsseEnvelope = 'application/vnd.dsse.envelope.v1+json';
+export const NotarySignature = 'application/vnd.cncf.notary.signature';
+export const NotaryJwsEnvelope = 'application/jose+json';
+export const NotaryCoseEnvelope = 'application/cose';
+export const HelmChartContent = 'application/vnd.cncf.helm.chart.content.v1.tar+gzip';
+export const HelmChartProvenance = 'application/vnd.cncf.helm.chart.provenance.v1.prov';
+export const BuildKitCacheConfig = 'application/vnd.buildkit.cacheconfig.v0';
+/** BuildKit 0.13+ writes attestation manifests as OCI 1.1 referrers with this artifactType. */
+export const DockerAttestationManifest = 'application/vnd.docker.attestation.manifest.v1+json';
+export const SpdxJson = 'application/spdx+json';
+export const SpdxText = 'text/spdx';
+export const SpdxTextJson = 'text/spdx+json';
+/** What cosign writes for `--type spdxjson`: not a registered media type, but seen in the wild. */
+export const CosignSpdxJson = 'spdx+json';
+export const CycloneDx = 'application/vnd.cyclonedx';
+export const CycloneDxJson = 'application/vnd.cyclonedx+json';
+export const CycloneDxXml = 'application/vnd.cyclonedx+xml';
+export const SyftJson = 'application/vnd.syft+json';
+
+/** Content types a misconfigured proxy or registry may send instead of the manifest's own. */
+export const GenericContentTypes = [
+  'application/json',
+  'application/octet-stream',
+  'text/plain',
+  'binary/octet-stream',
+] as const;

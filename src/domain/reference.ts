@@ -6,7 +6,8 @@
 const digestPattern = /^sha256:[a-f0-9]{64}$/;
 const tagPattern = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 // Per the distribution spec: path components of lower-case alphanumerics and separators.
-const repositoryPattern = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
+const repositoryPattern =
+  /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
 const registryPattern = /^[A-Za-z0-9.-]+(?::[0-9]{1,5})?$/;
 
 export class ReferenceError extends Error {
@@ -61,7 +62,9 @@ export function parseReference(text: string): Reference {
   const input = text.trim();
   const slash = input.indexOf('/');
   if (slash <= 0) {
-    throw new ReferenceError(`reference "${text}" has no registry: expected REGISTRY/REPOSITORY:TAG`);
+    throw new ReferenceError(
+      `reference "${text}" has no registry: expected REGISTRY/REPOSITORY:TAG`,
+    );
   }
   const registry = input.slice(0, slash);
   let rest = input.slice(slash + 1);

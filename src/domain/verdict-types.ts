@@ -10,12 +10,7 @@ export type Kind =
   | 'unknown';
 
 export type ArtifactKind =
-  | 'signature'
-  | 'sbom'
-  | 'attestation'
-  | 'helm-chart'
-  | 'buildkit-cache'
-  | 'other';
+  'signature' | 'sbom' | 'attestation' | 'helm-chart' | 'buildkit-cache' | 'other';
 
 export type Status = 'compliant' | 'noncompliant' | 'exempt' | 'error';
 

@@ -12,7 +12,7 @@ import type { ComplianceRecord } from '../store/records.js';
 import { recordPush, type PushOutcome } from './record-push.js';
 
 export interface EventDeps {
-  readonly config: Pick<Config, 'allowedRegistries' | 'policy' | 'exemptRepositories'>;
+  readonly config: Config;
   /** Only ever called with an allowed registry. */
   readonly registryFor: (registry: string) => RegistryPort;
   readonly store: ComplianceStore;

@@ -7,6 +7,7 @@ import type { TagWrite } from '../store/port.js';
 import type { ComplianceRecord } from '../store/records.js';
 import type { EventDeps } from './handle-event.js';
 import { inspect } from './inspect.js';
+import { remediate, type ActionResult } from './remediate.js';
 import { toRecord, type RecordContext } from './to-record.js';
 
 export interface PushOutcome {
@@ -14,6 +15,8 @@ export interface PushOutcome {
   readonly tagWrite?: TagWrite;
   /** False when the verdict came from the table: content already seen costs no registry call. */
   readonly fetched: boolean;
+  /** What remediation did, when it ran. */
+  readonly action?: ActionResult;
 }
 
 export async function recordPush(
@@ -62,7 +65,49 @@ export async function recordPush(
   };
   if (digestRecord.status === 'error') deps.log.warn(fields);
   else deps.log.info(fields);
-  return { digestRecord, ...(tagWrite ? { tagWrite } : {}), fetched };
+
+  // An older push arriving late changed nothing, so there is nothing to act on.
+  let action: ActionResult | undefined;
+  if (tag !== undefined && event.digest !== undefined && tagWrite !== 'stale') {
+    action = await act({ ...event, tag, digest: event.digest }, digestRecord, now, deps);
+  }
+  return {
+    digestRecord,
+    ...(tagWrite ? { tagWrite } : {}),
+    fetched,
+    ...(action ? { action } : {}),
+  };
+}
+
+async function act(
+  event: RegistryEvent & { tag: string; digest: string },
+  digestRecord: ComplianceRecord,
+  now: string,
+  deps: EventDeps,
+): Promise<ActionResult | undefined> {
+  const key = {
+    registry: event.registry,
+    repository: event.repository,
+    tag: event.tag,
+    digest: event.digest,
+  };
+  // The app's own pushes (converted manifests, backup tags) come back as events: never act on
+  // them again, or a retag would loop.
+  const own = await deps.store.ownPush(key);
+  if (own !== undefined) {
+    await deps.store.completeAction({ ...key, eventId: event.id }, 'own-push', own, 'done');
+    deps.log.info({ decision: 'skip', ...key, action: 'own-push', detail: own });
+    return { action: 'own-push', detail: own };
+  }
+  if (event.action !== 'ImagePushed') return undefined;
+  const registry = deps.registryFor(event.registry);
+  return remediate(event, digestRecord, {
+    config: deps.config,
+    registry,
+    store: deps.store,
+    log: deps.log,
+    now,
+  });
 }
 
 async function verdictFor(

@@ -17,7 +17,38 @@ export interface RecordFilter {
   readonly since?: string;
 }
 
-export interface ComplianceStore {
+/** Where a tag to act on stands: identifies the tag row and the push being acted on. */
+export interface ActionKey {
+  readonly registry: string;
+  readonly repository: string;
+  readonly tag: string;
+  readonly digest: string;
+  readonly eventId: string;
+}
+
+/**
+ * claimed: this caller acts now. done: acted on already. busy: another invocation holds a
+ * fresh claim. superseded: the tag row is about another push now.
+ */
+export type ClaimResult = 'claimed' | 'done' | 'busy' | 'superseded';
+
+export interface ActionLedger {
+  /** Claims the action on a tag row with its etag, so one invocation acts at a time. */
+  claimAction(key: ActionKey, action: string, now: string, leaseMs: number): Promise<ClaimResult>;
+  /** Ends a claim: writes the action, its detail and the final state on the tag row. */
+  completeAction(
+    key: ActionKey,
+    action: string,
+    detail: string,
+    state: 'done' | 'failed',
+  ): Promise<void>;
+  /** Notes a push the app is about to make, before it makes it. */
+  markOwnPush(key: Omit<ActionKey, 'eventId'>, detail: string): Promise<void>;
+  /** The note of an own push of this tag and digest, if the app made it. */
+  ownPush(key: Omit<ActionKey, 'eventId'>): Promise<string | undefined>;
+}
+
+export interface ComplianceStore extends ActionLedger {
   readonly tableName: string;
   ensureTable(): Promise<void>;
   getDigest(

@@ -34,6 +34,9 @@ export interface ComplianceRecord {
   readonly eventId: string;
   /** Free text about the action: who, why, the converted digest, an error. */
   readonly actionDetail: string;
+  /** Tag rows under remediation: '' | claimed | done | failed (see store/action-claims.ts). */
+  readonly actionState?: string;
+  readonly claimedAt?: string;
 }
 
 /** Separator inside keys: legal in Azure keys and never part of a login server or repository. */
@@ -46,6 +49,11 @@ export function partitionKey(registry: string, repository: string): string {
 export function parsePartitionKey(key: string): { registry: string; repository: string } {
   const [registry = '', ...parts] = key.split(sep);
   return { registry, repository: parts.join('/') };
+}
+
+/** Pushes the app makes itself, so their events are never remediated (no loops). */
+export function ownPushRowKey(tag: string, digest: string): string {
+  return `own${sep}${tag}${sep}${digest}`;
 }
 
 export const rowPrefix: Readonly<Record<RowType, string>> = {

@@ -4,9 +4,10 @@
  */
 import { odata, TableClient, type TableEntityResult } from '@azure/data-tables';
 import type { TokenCredential } from '@azure/identity';
-import { httpStatusOf } from '../http-status.js';
-import type { ComplianceStore, RecordFilter, TagWrite } from './port.js';
+import type { ActionKey, ComplianceStore, RecordFilter, TagWrite } from './port.js';
+import { claimAction, completeAction, markOwnPush, ownPush } from './action-claims.js';
 import { StoreError } from './port.js';
+import { statusOf, wrap } from './errors.js';
 import {
   actionRowKey,
   digestRowKey,
@@ -89,9 +90,7 @@ export class TableStore implements ComplianceStore {
       const samePush = existing.eventTime === record.eventTime && existing.digest === record.digest;
       if (samePush && sameVerdict(existing, record)) return 'unchanged';
       // A rescan of the same push keeps what was done to it.
-      const next = samePush
-        ? { ...entity, action: existing.action, actionDetail: existing.actionDetail }
-        : entity;
+      const next = samePush ? { ...entity, ...actionColumns(existing) } : entity;
       if (await this.tryReplace(next, existing.etag)) return 'written';
     }
     throw new StoreError(
@@ -142,6 +141,22 @@ export class TableStore implements ComplianceStore {
       rowKey: eventRowKey(record.eventId),
     };
     await this.call('record rejected event', () => this.client.upsertEntity(entity, 'Replace'));
+  }
+
+  claimAction(key: ActionKey, action: string, now: string, leaseMs: number) {
+    return claimAction(this.client, key, action, now, leaseMs);
+  }
+
+  completeAction(key: ActionKey, action: string, detail: string, state: 'done' | 'failed') {
+    return completeAction(this.client, key, action, detail, state);
+  }
+
+  markOwnPush(key: Omit<ActionKey, 'eventId'>, detail: string) {
+    return markOwnPush(this.client, key, detail);
+  }
+
+  ownPush(key: Omit<ActionKey, 'eventId'>) {
+    return ownPush(this.client, key);
   }
 
   async *query(filter: RecordFilter): AsyncIterable<ComplianceRecord> {
@@ -245,21 +260,23 @@ const recordKeys: readonly (keyof ComplianceRecord)[] = [
   'deleted',
   'eventId',
   'actionDetail',
+  'actionState',
+  'claimedAt',
 ];
+
+/** What was done to a push; a rescan of the same push must not erase it. */
+function actionColumns(row: ComplianceRecord): Partial<ComplianceRecord> {
+  return {
+    action: row.action,
+    actionDetail: row.actionDetail,
+    ...(row.actionState !== undefined ? { actionState: row.actionState } : {}),
+    ...(row.claimedAt !== undefined ? { claimedAt: row.claimedAt } : {}),
+  };
+}
 
 function fromEntity(entity: object): ComplianceRecord {
   const source = entity as Record<string, unknown>;
   const record: Record<string, unknown> = {};
   for (const key of recordKeys) record[key] = source[key];
   return record as unknown as ComplianceRecord;
-}
-
-const statusOf = httpStatusOf;
-
-function wrap(what: string, err: unknown): StoreError {
-  const status = statusOf(err);
-  const detail = err instanceof Error ? err.message.split('\n')[0] : String(err);
-  return new StoreError(`table store: ${what} failed${status ? ` (${status})` : ''}: ${detail}`, {
-    cause: err,
-  });
 }

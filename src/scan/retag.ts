@@ -1,0 +1,148 @@
+/**
+ * Retag: convert to Docker media types and move the tag to the converted manifest, keeping
+ * the original reachable by digest and under a backup tag. Refusals fall back to
+ * RETAG_FALLBACK.
+ */
+import { convertManifest, type Converted } from '../domain/convert.js';
+import { parseManifest } from '../domain/manifest.js';
+import type { Manifest } from '../domain/model.js';
+import { isTag } from '../domain/reference.js';
+import { RegistryError } from '../registry/port.js';
+import type { ActionKey } from '../store/port.js';
+import type { ComplianceRecord } from '../store/records.js';
+import { quarantine } from './quarantine.js';
+import { because, type ActionResult, type RemediationDeps } from './remediate.js';
+
+export async function retag(
+  key: ActionKey,
+  verdict: ComplianceRecord,
+  deps: RemediationDeps,
+): Promise<ActionResult> {
+  const { registry, config } = deps;
+  const { repository } = key;
+
+  // cosign keeps a signature under sha256-<hex>.sig; a new digest would orphan it.
+  const signatureTag = `sha256-${key.digest.slice('sha256:'.length)}.sig`;
+  if (!config.retagSigned && (await registry.resolveTag(repository, signatureTag))) {
+    const why = `signed (${signatureTag}): conversion would invalidate its signatures; set RETAG_SIGNED=true to convert anyway`;
+    return fallback(key, verdict, deps, why);
+  }
+
+  const top = await registry.getManifest(repository, key.digest);
+  const manifest = parseManifest(top);
+  const children = await childManifests(deps, repository, manifest);
+  const result = convertManifest(manifest, key.digest, children);
+  if (!result.ok) {
+    return fallback(key, verdict, deps, result.reasons.map((r) => r.message).join('; '));
+  }
+  if (!result.changed) return { action: 'none', detail: 'already uses Docker media types' };
+
+  const backupTag = config.retagBackupSuffix ? key.tag + config.retagBackupSuffix : undefined;
+  if (backupTag !== undefined && !isTag(backupTag)) {
+    return fallback(key, verdict, deps, `backup tag "${backupTag}" is not a valid tag`);
+  }
+  const detail = describe(key, result, backupTag);
+  if (config.dryRun) return { action: 'dry-run:retag', detail: `would have ${detail}` };
+
+  await push(deps, key, result, backupTag, top.content, top.mediaType);
+  return { action: 'retag', detail };
+}
+
+async function push(
+  deps: RemediationDeps,
+  key: ActionKey,
+  result: Converted,
+  backupTag: string | undefined,
+  original: Uint8Array,
+  originalMediaType: string,
+): Promise<void> {
+  const { registry, store } = deps;
+  const { repository } = key;
+  const own = { registry: key.registry, repository };
+
+  // Noted before pushing, so the events of our own pushes are recognised however fast they come.
+  await store.markOwnPush(
+    { ...own, tag: key.tag, digest: result.manifest.digest },
+    `converted from ${key.digest}`,
+  );
+  if (backupTag !== undefined) {
+    await store.markOwnPush({ ...own, tag: backupTag, digest: key.digest }, `backup of ${key.tag}`);
+    await registry.putManifest(repository, original, originalMediaType, backupTag);
+  }
+  // Children first: a registry refuses a list whose children it does not have.
+  for (const child of result.children) {
+    await putExpecting(deps, repository, child.content, child.mediaType, child.digest);
+  }
+  await putExpecting(
+    deps,
+    repository,
+    result.manifest.content,
+    result.manifest.mediaType,
+    result.manifest.digest,
+    key.tag,
+  );
+}
+
+async function putExpecting(
+  deps: RemediationDeps,
+  repository: string,
+  content: Uint8Array,
+  mediaType: string,
+  digest: string,
+  tag?: string,
+): Promise<void> {
+  const pushed = await deps.registry.putManifest(repository, content, mediaType, tag);
+  if (pushed !== digest) {
+    throw new RegistryError(
+      `registry stored ${repository}@${digest} as ${pushed}`,
+      undefined,
+      false,
+    );
+  }
+}
+
+async function childManifests(
+  deps: RemediationDeps,
+  repository: string,
+  manifest: Manifest,
+): Promise<Map<string, Manifest>> {
+  const children = new Map<string, Manifest>();
+  if (manifest.form !== 'index') return children;
+  for (const descriptor of manifest.manifests) {
+    try {
+      children.set(
+        descriptor.digest,
+        parseManifest(await deps.registry.getManifest(repository, descriptor.digest)),
+      );
+    } catch (err) {
+      // A missing or unreadable child is refused by the conversion with a reason.
+      if (err instanceof RegistryError && err.transient) throw err;
+    }
+  }
+  return children;
+}
+
+async function fallback(
+  key: ActionKey,
+  verdict: ComplianceRecord,
+  deps: RemediationDeps,
+  why: string,
+): Promise<ActionResult> {
+  if (deps.config.retagFallback === 'quarantine') {
+    return quarantine(key, verdict, deps, `; not converted: ${why}`);
+  }
+  const detail = `not converted: ${why}; ${because(verdict)}`;
+  return { action: deps.config.dryRun ? 'dry-run:retag-refused' : 'retag-refused', detail };
+}
+
+function describe(key: ActionKey, result: Converted, backupTag: string | undefined): string {
+  const parts = [
+    `converted ${key.digest} to ${result.manifest.digest} (${result.manifest.mediaType})`,
+  ];
+  if (result.children.length > 0) parts.push(`${result.children.length} children converted`);
+  if (result.dropped.length > 0) parts.push(`${result.dropped.length} attestation entries dropped`);
+  parts.push(
+    backupTag !== undefined ? `original kept as ${backupTag}` : 'original kept by digest only',
+  );
+  return parts.join('; ');
+}
