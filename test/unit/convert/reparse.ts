@@ -1,30 +1,17 @@
 /**
- * Reads converter output back into the model, for the idempotence property. Deliberately
- * strict and narrow: it only understands the two Docker schema 2 shapes the converter writes,
- * and throws naming the field when anything else came.
+ * Reads converter output back through the app's own manifest parser, as the scanner would read
+ * it after the push: the parser also checks the bytes hash to the digest and that the body's
+ * mediaType matches the Content-Type.
  */
 
-import { Docker2Manifest, Docker2ManifestList } from '../../../src/domain/media-types.js';
+import { parseManifest } from '../../../src/domain/manifest.js';
 import type { ConvertedManifest } from '../../../src/domain/convert.js';
-import type { Descriptor, ImageManifest, IndexManifest } from '../../../src/domain/model.js';
-import { bodyOf } from './builders.js';
+import type { ImageManifest, IndexManifest } from '../../../src/domain/model.js';
 
 export function reparse(converted: ConvertedManifest): ImageManifest | IndexManifest {
-  const body = bodyOf(converted.content);
-  if (body['mediaType'] !== converted.mediaType) {
-    throw new Error(`mediaType: expected '${converted.mediaType}', got '${body['mediaType']}'`);
+  const manifest = parseManifest(converted);
+  if (manifest.form === 'schema1') {
+    throw new Error(`${converted.digest}: expected an image or index, got schema 1`);
   }
-  if (converted.mediaType === Docker2Manifest) {
-    return {
-      form: 'image',
-      mediaType: converted.mediaType,
-      config: body['config'] as Descriptor,
-      layers: body['layers'] as Descriptor[],
-    };
-  }
-  if (converted.mediaType === Docker2ManifestList) {
-    const manifests = body['manifests'] as Descriptor[];
-    return { form: 'index', mediaType: converted.mediaType, manifests };
-  }
-  throw new Error(`mediaType: expected a Docker schema 2 type, got '${converted.mediaType}'`);
+  return manifest;
 }
