@@ -125,7 +125,7 @@ function checkContent(content: Uint8Array, digest: string): void {
   const [algorithm] = digest.split(':');
   const actual = `${algorithm}:${createHash(algorithm!).update(content).digest('hex')}`;
   if (actual !== digest) {
-    const message = `manifest ${digest}: content hashes to ${actual}, expected the digest it was fetched by`;
+    const message = `manifest ${digest}: content hashes to ${actual}, expected the digest it has`;
     throw new ManifestError('manifest-digest-mismatch', message);
   }
 }

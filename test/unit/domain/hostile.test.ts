@@ -245,8 +245,9 @@ describe('hostile manifests', () => {
   });
 
   it('keeps a __proto__ annotation a plain key', () => {
+    const annotations = '"annotations":{"__proto__":"x"}';
     const blob = raw(
-      `{"schemaVersion":2,"config":${JSON.stringify(layer)},"layers":[],"annotations":{"__proto__":"x"}}`,
+      `{"schemaVersion":2,"config":${JSON.stringify(layer)},"layers":[],${annotations}}`,
     );
     const manifest = parseManifest(blob);
 
