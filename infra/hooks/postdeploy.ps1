@@ -16,6 +16,8 @@ if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
 # azd reads .env, but fall back to this process's value being right as well.
 $env:DEPLOY_EVENT_SUBSCRIPTION = 'true'
 
+# Seconds between attempts; tests set it to 0.
+$pause = if ($env:POSTDEPLOY_RETRY_SECONDS) { [int]$env:POSTDEPLOY_RETRY_SECONDS } else { 60 }
 for ($attempt = 1; ; $attempt++) {
   azd provision --no-prompt
   if ($LASTEXITCODE -eq 0) { exit 0 }
@@ -28,6 +30,6 @@ for ($attempt = 1; ; $attempt++) {
   }
   # The host registers a newly deployed function with ARM shortly after the deployment
   # returns; until then Event Grid answers "Destination endpoint not found".
-  Write-Warning "postdeploy: retrying in 60 s (attempt $attempt of 3 failed)"
-  Start-Sleep -Seconds 60
+  Write-Warning "postdeploy: retrying in $pause s (attempt $attempt of 3 failed)"
+  Start-Sleep -Seconds $pause
 }

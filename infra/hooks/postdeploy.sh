@@ -16,6 +16,8 @@ azd env set DEPLOY_EVENT_SUBSCRIPTION true
 # azd reads .env, but fall back to this process's value being right as well.
 export DEPLOY_EVENT_SUBSCRIPTION=true
 
+# Seconds between attempts; tests set it to 0.
+pause="${POSTDEPLOY_RETRY_SECONDS:-60}"
 attempt=1
 until azd provision --no-prompt; do
   if [ "$attempt" -ge 3 ]; then
@@ -27,7 +29,7 @@ until azd provision --no-prompt; do
   fi
   # The host registers a newly deployed function with ARM shortly after the deployment
   # returns; until then Event Grid answers "Destination endpoint not found".
-  echo "postdeploy: retrying in 60 s (attempt $attempt of 3 failed)" >&2
-  sleep 60
+  echo "postdeploy: retrying in $pause s (attempt $attempt of 3 failed)" >&2
+  sleep "$pause"
   attempt=$((attempt + 1))
 done
