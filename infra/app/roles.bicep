@@ -1,5 +1,5 @@
-// Role ids and the registry roles each remediation mode needs. Pure values and functions
-// (no resources), so the infra tests can evaluate exactly what main.bicep grants.
+// Role ids and the registry roles each remediation mode needs: pure values and functions
+// (no resources), imported by the modules that assign them.
 // Ids are Azure built-in role ids: the same in every tenant and cloud.
 
 @export()

@@ -28,7 +28,6 @@ type settingsInput = {
 @export()
 @description('App settings: the runtime\'s identity-based storage and telemetry, then the app\'s.')
 func appSettings(input settingsInput) object => {
-  // Booleans are written as lowercase words: ARM's string() would give 'True'.
   // Host storage over the identity (Functions "identity-based connections"); no AccountKey.
   AzureWebJobsStorage__accountName: input.storageAccountName
   AzureWebJobsStorage__credential: 'managedidentity'
@@ -43,6 +42,7 @@ func appSettings(input settingsInput) object => {
   POLICY: input.policy
   EXEMPT_REPOSITORIES: input.exemptRepositories
   REMEDIATION: input.remediation
+  // Lowercase words for booleans: ARM's string() would give 'True'.
   REMEDIATION_DRY_RUN: input.remediationDryRun ? 'true' : 'false'
   RETAG_FALLBACK: input.retagFallback
   RETAG_BACKUP_SUFFIX: input.retagBackupSuffix
