@@ -109,6 +109,12 @@ function registryConfig(port: number, storageDir: string, tls: TestTls): string 
     `    key: ${JSON.stringify(tls.keyFile)}`,
     '  headers:',
     '    X-Content-Type-Options: [nosniff]',
+    // Foreign and non-distributable layers name `urls`; distribution refuses those unless
+    // allowed, where ACR accepts them.
+    'validation:',
+    '  manifests:',
+    '    urls:',
+    "      allow: ['^https?://']",
     '',
   ].join('\n');
 }
