@@ -68,7 +68,8 @@ export async function recordPush(
 
   // An older push arriving late changed nothing, so there is nothing to act on.
   let action: ActionResult | undefined;
-  if (tag !== undefined && event.digest !== undefined && tagWrite !== 'stale') {
+  const acting = deps.config.remediation !== 'record';
+  if (acting && tag !== undefined && event.digest !== undefined && tagWrite !== 'stale') {
     action = await act({ ...event, tag, digest: event.digest }, digestRecord, now, deps);
   }
   return {
