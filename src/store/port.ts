@@ -48,6 +48,21 @@ export interface ActionLedger {
   ownPush(key: Omit<ActionKey, 'eventId'>): Promise<string | undefined>;
 }
 
+/**
+ * How far reconcile has swept a registry: every tag updated before `sweptUntil` was looked at
+ * by a finished pass; a pass stopped by its request budget continues at `resumeAt`.
+ */
+export interface SweepMarker {
+  readonly registry: string;
+  readonly sweptUntil?: string;
+  /** When the pass in progress started; it becomes `sweptUntil` once the pass finishes. */
+  readonly passStartedAt?: string;
+  readonly resumeAt?: string;
+  readonly updatedAt: string;
+  /** The last run's summary, as JSON, for ops. */
+  readonly lastRun?: string;
+}
+
 export interface ComplianceStore extends ActionLedger {
   readonly tableName: string;
   ensureTable(): Promise<void>;
@@ -74,6 +89,8 @@ export interface ComplianceStore extends ActionLedger {
   /** Keeps an event refused at the edge (malformed, registry not allowed) for ops to see. */
   recordRejectedEvent(record: ComplianceRecord): Promise<void>;
   query(filter: RecordFilter): AsyncIterable<ComplianceRecord>;
+  getSweepMarker(registry: string): Promise<SweepMarker | undefined>;
+  putSweepMarker(marker: SweepMarker): Promise<void>;
 }
 
 /** The store could not be reached or answered unexpectedly; worth a retry. */

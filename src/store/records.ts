@@ -66,6 +66,13 @@ export const rowPrefix: Readonly<Record<RowType, string>> = {
 /** Events refused at the edge have no trustworthy registry or repository: one partition. */
 export const rejectedPartition = 'rejected-events';
 
+/** Reconcile's progress, one row per registry, away from the repositories' partitions. */
+export const sweepPartition = 'reconcile-sweeps';
+
+export function sweepRowKey(registry: string): string {
+  return `sweep${sep}${registry}`;
+}
+
 /** One row per event id, so a redelivered bad event does not add rows. */
 export function eventRowKey(eventId: string): string {
   return `${rowPrefix.event}${eventId.slice(0, 200).replace(/[/\\#?\u0000-\u001f\u007f]/g, '_')}`;

@@ -4,8 +4,9 @@
  */
 import { odata, TableClient, type TableEntityResult } from '@azure/data-tables';
 import type { TokenCredential } from '@azure/identity';
-import type { ActionKey, ComplianceStore, RecordFilter, TagWrite } from './port.js';
+import type { ActionKey, ComplianceStore, RecordFilter, SweepMarker, TagWrite } from './port.js';
 import { claimAction, completeAction, markOwnPush, ownPush } from './action-claims.js';
+import { getSweepMarker, putSweepMarker } from './sweep-marker.js';
 import { StoreError } from './port.js';
 import { statusOf, wrap } from './errors.js';
 import {
@@ -157,6 +158,14 @@ export class TableStore implements ComplianceStore {
 
   ownPush(key: Omit<ActionKey, 'eventId'>) {
     return ownPush(this.client, key);
+  }
+
+  getSweepMarker(registry: string) {
+    return getSweepMarker(this.client, registry);
+  }
+
+  putSweepMarker(marker: SweepMarker) {
+    return putSweepMarker(this.client, marker);
   }
 
   async *query(filter: RecordFilter): AsyncIterable<ComplianceRecord> {
