@@ -9,15 +9,21 @@ import { UsageError } from './args.js';
 import { check, checkUsage } from './check.js';
 import { processIO, type CliIO } from './io.js';
 import { release, releaseUsage } from './release.js';
+import { report, reportUsage } from './report.js';
+import { scan, scanUsage } from './scan.js';
 
 const usage = `usage: mediatype-guard <command> [options]
 
 commands:
   check IMAGE_REF...   classify images by tag or digest and print a verdict each
   release IMAGE_REF    make a quarantined image pullable again and record it
+  scan                 walk a registry's repositories and tags and record every verdict
+  report               print noncompliant tags, per-repository compliance, recent actions
 
 ${checkUsage}
 ${releaseUsage}
+${scanUsage}
+${reportUsage}
 
 Credentials come from Azure CLI login (az login), environment or managed identity.
 Exit status: 0 compliant or exempt, 1 noncompliant, 2 usage or access error.`;
@@ -37,6 +43,10 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
         return await check(rest, io, credential);
       case 'release':
         return await release(rest, io, credential);
+      case 'scan':
+        return await scan(rest, io, credential);
+      case 'report':
+        return await report(rest, io, credential);
       default:
         throw new UsageError(`unknown command "${command}"`);
     }
