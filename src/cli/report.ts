@@ -47,6 +47,9 @@ export async function report(
 
   const target = await tableTarget(io.env);
   try {
+    if (target.dataDir !== undefined) {
+      io.err(`no table configured: reading the embedded one in ${target.dataDir}`);
+    }
     const config = loadConfig(target.env, { table: true, registries: false });
     const store = createStore(config, credential);
     await store.ensureTable();
