@@ -38,9 +38,11 @@ export async function release(
   const detail = `readEnabled=true on ${digest} by ${who}: ${reason}`;
   await store.ensureTable();
   if (ref.tag !== undefined) {
-    const key = { registry: ref.registry, repository: ref.repository, tag: ref.tag, digest };
-    if (await store.getTag(ref.registry, ref.repository, ref.tag)) {
-      await store.completeAction({ ...key, eventId: '' }, 'release', detail, 'done');
+    // The tag row shows the release only while it is about the released content.
+    const row = await store.getTag(ref.registry, ref.repository, ref.tag);
+    if (row?.digest === digest) {
+      const key = { registry: ref.registry, repository: ref.repository, tag: ref.tag, digest };
+      await store.completeAction({ ...key, eventId: row.eventId }, 'release', detail, 'done');
     }
   }
   const known = await store.getDigest(ref.registry, ref.repository, digest);

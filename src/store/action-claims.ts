@@ -22,14 +22,8 @@ export async function claimAction(
   const pk = partitionKey(key.registry, key.repository);
   const rk = tagRowKey(key.tag);
   for (let attempt = 0; attempt < maxAttempts; attempt++) {
-    let row;
-    try {
-      row = await client.getEntity<ComplianceRecord>(pk, rk);
-    } catch (err) {
-      if (statusOf(err) === 404) return 'superseded';
-      throw wrap(`read ${pk}/${rk}`, err);
-    }
-    if (row.digest !== key.digest || row.eventId !== key.eventId) return 'superseded';
+    const row = await readTagRow(client, pk, rk);
+    if (!row || !samePush(row, key)) return 'superseded';
     if (row.actionState === 'done') return 'done';
     const held = row.actionState === 'claimed' && row.claimedAt !== undefined;
     if (held && Date.parse(now) - Date.parse(row.claimedAt!) < leaseMs) return 'busy';
@@ -45,6 +39,11 @@ export async function claimAction(
   throw new StoreError(`claim ${pk}/${rk}: too many concurrent writers`);
 }
 
+/**
+ * Ends a claim on the tag row, unless the row is about another push by now: a newer push of
+ * the tag may land while an action is under way, and its row must not be told what was done
+ * to older content (the action history keeps that).
+ */
 export async function completeAction(
   client: TableClient,
   key: ActionKey,
@@ -52,19 +51,42 @@ export async function completeAction(
   detail: string,
   state: 'done' | 'failed',
 ): Promise<void> {
-  const entity = {
-    partitionKey: partitionKey(key.registry, key.repository),
-    rowKey: tagRowKey(key.tag),
-    action,
-    actionDetail: detail,
-    actionState: state,
-  };
-  try {
-    // Only the claim holder gets here; a merge keeps the verdict columns as they are.
-    await client.updateEntity(entity, 'Merge');
-  } catch (err) {
-    throw wrap(`complete action on ${entity.partitionKey}/${entity.rowKey}`, err);
+  const pk = partitionKey(key.registry, key.repository);
+  const rk = tagRowKey(key.tag);
+  for (let attempt = 0; attempt < maxAttempts; attempt++) {
+    const row = await readTagRow(client, pk, rk);
+    if (!row || !samePush(row, key)) return;
+
+    const entity = {
+      partitionKey: pk,
+      rowKey: rk,
+      action,
+      actionDetail: detail,
+      actionState: state,
+    };
+    try {
+      // A merge keeps the verdict columns as they are; the etag keeps a newer push's row intact.
+      await client.updateEntity(entity, 'Merge', { etag: row.etag });
+      return;
+    } catch (err) {
+      if (statusOf(err) !== 412) throw wrap(`complete action on ${pk}/${rk}`, err);
+    }
   }
+  throw new StoreError(`complete action on ${pk}/${rk}: too many concurrent writers`);
+}
+
+async function readTagRow(client: TableClient, pk: string, rk: string) {
+  try {
+    return await client.getEntity<ComplianceRecord>(pk, rk);
+  } catch (err) {
+    if (statusOf(err) === 404) return undefined;
+    throw wrap(`read ${pk}/${rk}`, err);
+  }
+}
+
+/** Whether the tag row is still about the push a key names. */
+function samePush(row: ComplianceRecord, key: ActionKey): boolean {
+  return row.digest === key.digest && row.eventId === key.eventId;
 }
 
 export async function markOwnPush(

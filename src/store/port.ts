@@ -35,7 +35,7 @@ export type ClaimResult = 'claimed' | 'done' | 'busy' | 'superseded';
 export interface ActionLedger {
   /** Claims the action on a tag row with its etag, so one invocation acts at a time. */
   claimAction(key: ActionKey, action: string, now: string, leaseMs: number): Promise<ClaimResult>;
-  /** Ends a claim: writes the action, its detail and the final state on the tag row. */
+  /** Ends a claim: the action, its detail and final state, on the tag row if still that push's. */
   completeAction(
     key: ActionKey,
     action: string,
