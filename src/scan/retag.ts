@@ -44,10 +44,15 @@ export async function retag(
   const detail = describe(key, result, backupTag);
   if (config.dryRun) return { action: 'dry-run:retag', detail: `would have ${detail}` };
 
-  await push(deps, key, result, backupTag, top.content, top.mediaType);
+  const moved = await push(deps, key, result, backupTag, top.content, top.mediaType);
+  if (moved !== undefined) {
+    const left = `converted copy ${result.manifest.digest} not tagged`;
+    return { action: 'none', detail: `tag moved to ${moved} during the retag; ${left}` };
+  }
   return { action: 'retag', detail };
 }
 
+/** Pushes the backup, the children and the tag; returns where the tag went if it moved. */
 async function push(
   deps: RemediationDeps,
   key: ActionKey,
@@ -55,7 +60,7 @@ async function push(
   backupTag: string | undefined,
   original: Uint8Array,
   originalMediaType: string,
-): Promise<void> {
+): Promise<string | undefined> {
   const { registry, store } = deps;
   const { repository } = key;
   const own = { registry: key.registry, repository };
@@ -73,6 +78,11 @@ async function push(
   for (const child of result.children) {
     await putExpecting(deps, repository, child.content, child.mediaType, child.digest);
   }
+  // A user's push since remediate() checked the tag must not be overwritten with a conversion
+  // of older content. Manifest PUTs cannot be conditional (no If-Match in the distribution
+  // API), so this narrows the window to one round trip; it cannot close it.
+  const current = await registry.resolveTag(repository, key.tag);
+  if (current !== key.digest) return current ?? '(deleted)';
   await putExpecting(
     deps,
     repository,
@@ -81,6 +91,7 @@ async function push(
     result.manifest.digest,
     key.tag,
   );
+  return undefined;
 }
 
 async function putExpecting(
