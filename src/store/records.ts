@@ -75,7 +75,13 @@ export function sweepRowKey(registry: string): string {
 
 /** One row per event id, so a redelivered bad event does not add rows. */
 export function eventRowKey(eventId: string): string {
-  return `${rowPrefix.event}${eventId.slice(0, 200).replace(/[/\\#?\u0000-\u001f\u007f]/g, '_')}`;
+  return `${rowPrefix.event}${[...eventId.slice(0, 200)].map(keySafe).join('')}`;
+}
+
+/** Azure refuses `/`, backslash, `#`, `?` and control characters in keys. */
+function keySafe(char: string): string {
+  const code = char.charCodeAt(0);
+  return '/\\#?'.includes(char) || code < 0x20 || code === 0x7f ? '_' : char;
 }
 
 export function tagRowKey(tag: string): string {
