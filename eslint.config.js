@@ -10,7 +10,10 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
       'no-restricted-syntax': [
         'error',
-        { selector: "CallExpression[callee.object.name='vi'][callee.property.name='mock']", message: 'no module mocks: use real services or documented fakes' },
+        {
+          selector: "CallExpression[callee.object.name='vi'][callee.property.name='mock']",
+          message: 'no module mocks: use real services or documented fakes',
+        },
       ],
     },
   },
