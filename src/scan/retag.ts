@@ -24,7 +24,9 @@ export async function retag(
   // cosign keeps a signature under sha256-<hex>.sig; a new digest would orphan it.
   const signatureTag = `sha256-${key.digest.slice('sha256:'.length)}.sig`;
   if (!config.retagSigned && (await registry.resolveTag(repository, signatureTag))) {
-    const why = `signed (${signatureTag}): conversion would invalidate its signatures; set RETAG_SIGNED=true to convert anyway`;
+    const why =
+      `signed (${signatureTag}): conversion would invalidate its signatures; ` +
+      'set RETAG_SIGNED=true to convert anyway';
     return fallback(key, verdict, deps, why);
   }
 
