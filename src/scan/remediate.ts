@@ -76,7 +76,8 @@ export async function remediate(
     }
   } catch (err) {
     const detail = `failed: ${err instanceof Error ? err.message : String(err)}`;
-    await store.completeAction(key, mode, detail, 'failed');
+    // Named apart from a done action, so `action eq 'quarantine'` finds only locked content.
+    await store.completeAction(key, `${mode}-failed`, detail, 'failed');
     deps.log.error({ decision: 'remediate', ...logKey(key), action: mode, error: detail });
     // Transient failures go back to Event Grid, whose redelivery resumes under a new claim;
     // a refusal for good is recorded and not retried for a day.

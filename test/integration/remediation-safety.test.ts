@@ -292,7 +292,11 @@ describe('remediation safety', () => {
 
     await expect(guard.deliver(tagged)).rejects.toThrow(/503|put manifest/i);
     const halfway = await partitionRows(services, guard.tableName, registry, repository);
-    expect(rowOf(halfway, `tag|${pushed.tag}`)).toMatchObject({ actionState: 'failed' });
+    expect(rowOf(halfway, `tag|${pushed.tag}`)).toMatchObject({
+      action: 'retag-failed',
+      actionState: 'failed',
+      actionDetail: expect.stringContaining('503'),
+    });
     expect((await rawManifest(skopeo, repository, pushed.tag)).digest).toBe(fixture.top.digest);
 
     const retried = await guard.deliver(tagged);
