@@ -18,7 +18,8 @@ import { oneOf, parseArgs, UsageError } from './args.js';
 import { formatVerdict } from './format.js';
 import type { CliIO } from './io.js';
 
-export const checkUsage = `usage: mediatype-guard check IMAGE_REF... [--json] [--policy strict|top-level]
+export const checkUsage = `usage: mediatype-guard check IMAGE_REF... [--json]
+    [--policy strict|top-level]
   IMAGE_REF is REGISTRY/REPOSITORY[:TAG][@DIGEST], e.g. myreg.azurecr.io/team/app:1.4`;
 
 export async function check(

@@ -157,7 +157,10 @@ const [main, ...args] = process.argv.slice(1);
 const child = spawn(process.execPath, [main, ...args], { stdio: ['ignore', 'inherit', 'inherit'] });
 // Once only: Azurite handles the first SIGINT by flushing; a second one kills it mid-flush.
 let stopping = false;
-const stop = () => { if (!stopping && child.exitCode === null) child.kill('SIGINT'); stopping = true; };
+const stop = () => {
+  if (!stopping && child.exitCode === null) child.kill('SIGINT');
+  stopping = true;
+};
 process.stdin.on('end', stop).on('close', stop).on('error', stop).resume();
 process.on('SIGTERM', stop).on('SIGINT', stop);
 child.on('exit', (code) => process.exit(code === null ? 1 : code));

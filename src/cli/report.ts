@@ -12,8 +12,8 @@ import { tableTarget } from './embedded-table.js';
 import type { CliIO } from './io.js';
 import { reportCsv, reportTables, type ReportView } from './report-format.js';
 
-export const reportUsage = `usage: mediatype-guard report [--status S] [--repository GLOB]... [--since DATE]
-                            [--registry LOGIN_SERVER] [--format table|json|csv]
+export const reportUsage = `usage: mediatype-guard report [--status S] [--repository GLOB]...
+                            [--since DATE] [--registry LOGIN_SERVER] [--format table|json|csv]
                             [--view all|tags|repositories|actions] [--deleted]
   --status compliant|noncompliant|exempt|error|any (default noncompliant) picks the tags listed;
   --since takes an ISO date or time, or an age (7d, 12h) and applies to push and action times;

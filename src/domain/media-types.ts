@@ -26,7 +26,7 @@ export const OCI1ForeignLayerZstd = 'application/vnd.oci.image.layer.nondistribu
 export const OCI1Empty = 'application/vnd.oci.empty.v1+json';
 /** ocicrypt marks an encrypted layer by appending this to the plain layer type. */
 export const EncryptedSuffix = '+encrypted';
-/** The 1.1 release candidate's artifact manifest; registries refuse it now, but old pushes exist. */
+/** The OCI 1.1 release candidate's artifact manifest: refused by registries now, still stored. */
 export const OCI1ArtifactManifestRC = 'application/vnd.oci.artifact.manifest.v1+json';
 
 /** Artifact content types seen in registries: Helm charts, cosign signatures, in-toto. */

@@ -8,8 +8,8 @@ import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import type { RegistryPort } from '../registry/port.js';
 import type { ComplianceStore } from '../store/port.js';
-import type { ComplianceRecord } from '../store/records.js';
 import { recordPush, type PushOutcome } from './record-push.js';
+import { plainRecord } from './to-record.js';
 
 export interface EventDeps {
   readonly config: Config;
@@ -95,30 +95,21 @@ async function reject(
     eventId,
     error: message,
   });
-  const record: ComplianceRecord = {
+  const id = event ? 'registry-not-allowed' : 'event-invalid';
+  const record = plainRecord({
     rowType: 'event',
     registry: event?.registry ?? '',
     repository: event?.repository ?? '',
     tag: event?.tag ?? '',
     digest: event?.digest ?? '',
     mediaType: event?.mediaType ?? '',
-    kind: 'unknown',
-    status: 'error',
-    reasons: event ? 'registry-not-allowed' : 'event-invalid',
-    reasonDetails: JSON.stringify([
-      { id: event ? 'registry-not-allowed' : 'event-invalid', message },
-    ]),
-    action: 'none',
+    reasons: id,
+    reasonDetails: JSON.stringify([{ id, message }]),
     eventTime: event?.eventTime ?? '',
     checkedAt: now,
-    policy: 'strict',
-    artifact: '',
-    convertible: false,
-    details: '{}',
-    deleted: false,
     eventId,
     actionDetail: message,
-  };
+  });
   await deps.store.recordRejectedEvent(record);
   return { kind: 'rejected', error: message };
 }

@@ -41,3 +41,28 @@ export function toRecord(
     actionDetail: context.actionDetail ?? '',
   };
 }
+
+type Identity = 'rowType' | 'registry' | 'repository' | 'digest' | 'eventTime' | 'checkedAt';
+
+/** A row with no verdict behind it: a refused event, a release of content never recorded. */
+export function plainRecord(
+  fields: Pick<ComplianceRecord, Identity> & Partial<ComplianceRecord>,
+): ComplianceRecord {
+  return {
+    tag: '',
+    mediaType: '',
+    kind: 'unknown',
+    status: 'error',
+    reasons: '',
+    reasonDetails: '[]',
+    action: 'none',
+    policy: 'strict',
+    artifact: '',
+    convertible: false,
+    details: '{}',
+    deleted: false,
+    eventId: '',
+    actionDetail: '',
+    ...fields,
+  };
+}
