@@ -16,6 +16,7 @@ import { release } from '../../src/cli/release.js';
 import type { AcrEmulator } from '../support/acr-emulator.js';
 import { testApp } from '../support/app.js';
 import { TestCredential } from '../support/credential.js';
+import { gridEvent } from '../support/events.js';
 import { startPrivateEmulator } from '../support/services.js';
 import {
   actionRows,
@@ -113,6 +114,24 @@ describe('mediatype-guard release', () => {
     const released = actionRows(rows).filter((row) => row.action === 'release');
     expect(released).toHaveLength(1);
     expect(String(released[0]?.actionDetail)).toMatch(/: no reason given$/);
+  });
+
+  it('leaves the tag row alone when the tag names other content by now', async () => {
+    const { repository, guard, pushed, fixture } = await quarantined('release-moved');
+    const docker = await pushNamed(services, repository, 'docker-image');
+    const top = docker.fixture.top;
+    await pusherFor(services).pushManifest(repository, pushed.tag, top.content, top.mediaType);
+    await guard.deliver(gridEvent({ registry, repository, tag: pushed.tag, ...docker.pushed.top }));
+    const ref = `${registry}/${repository}:${pushed.tag}@${fixture.top.digest}`;
+
+    expect(await release([ref], cliIO(guard.tableName), creds())).toBe(0);
+
+    const rows = await partitionRows(services, guard.tableName, registry, repository);
+    expect(rowOf(rows, `tag|${pushed.tag}`)).toMatchObject({ digest: top.digest, action: 'none' });
+    expect(actionRows(rows).map((row) => [row.action, row.digest])).toEqual([
+      ['quarantine', fixture.top.digest],
+      ['release', fixture.top.digest],
+    ]);
   });
 
   it.each([
