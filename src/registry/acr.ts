@@ -8,12 +8,13 @@ import {
   type ContainerRegistryClientOptions,
 } from '@azure/container-registry';
 import type { TokenCredential } from '@azure/identity';
-import type { ManifestBlob } from '../domain/model.js';
+import type { Descriptor, ManifestBlob } from '../domain/model.js';
 import { normalizeMediaType } from '../domain/media-types.js';
 import { httpStatusOf } from '../http-status.js';
 import { DigestCache } from './digest-cache.js';
 import type { ManifestAttributes, RegistryPort, TagInfo } from './port.js';
 import { RegistryError } from './port.js';
+import { listReferrers, senderOf } from './referrers.js';
 
 export interface AcrOptions {
   /** Login server, e.g. myreg.azurecr.io; https is always used. */
@@ -128,6 +129,21 @@ export class AcrRegistry implements RegistryPort {
       this.client
         .getArtifact(repository, digest)
         .updateManifestProperties({ ...options, abortSignal }),
+    );
+  }
+
+  /** No SDK method exists for the referrers API; referrers.ts sends it through the SDK's. */
+  async listReferrers(
+    repository: string,
+    digest: string,
+  ): Promise<readonly Descriptor[] | undefined> {
+    return this.call('list referrers', repository, digest, (abortSignal) =>
+      listReferrers(senderOf(this.content(repository)), {
+        endpoint: this.endpoint,
+        repository,
+        digest,
+        abortSignal,
+      }),
     );
   }
 

@@ -2,7 +2,7 @@
  * The registry port: what the use cases need from a registry. The ACR adapter implements it
  * over @azure/container-registry; tests run it against docker-registry plus the ACR emulator.
  */
-import type { ManifestBlob } from '../domain/model.js';
+import type { Descriptor, ManifestBlob } from '../domain/model.js';
 
 /** ACR's per-manifest (and per-tag) attributes; only readEnabled=false stops pulls. */
 export interface ManifestAttributes {
@@ -37,6 +37,12 @@ export interface RegistryPort {
     digest: string,
     attributes: Partial<ManifestAttributes>,
   ): Promise<void>;
+  /**
+   * The manifests whose `subject` is `digest` (OCI distribution 1.1 referrers API), as
+   * descriptors with their artifactType and annotations: signatures, SBOMs, attestations.
+   * Undefined when the registry has no referrers API (distribution 2.8), unlike [] for none.
+   */
+  listReferrers(repository: string, digest: string): Promise<readonly Descriptor[] | undefined>;
   listRepositories(): AsyncIterable<string>;
   listTags(repository: string): AsyncIterable<TagInfo>;
 }

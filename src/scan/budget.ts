@@ -83,6 +83,10 @@ export function budgetedRegistry(inner: RegistryPort, budget: RequestBudget): Re
       await budget.take(`set attributes ${inner.registry}/${repository}@${digest}`);
       return inner.setManifestAttributes(repository, digest, attributes);
     },
+    listReferrers: async (repository, digest) => {
+      await budget.take(`list referrers ${inner.registry}/${repository}@${digest}`);
+      return inner.listReferrers(repository, digest);
+    },
     listRepositories: () =>
       paged(() => inner.listRepositories(), budget, `list repositories of ${inner.registry}`),
     listTags: (repository: string): AsyncIterable<TagInfo> =>

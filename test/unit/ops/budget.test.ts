@@ -34,6 +34,7 @@ function listingRegistry(tagCount: number) {
       listEnabled: true,
     }),
     setManifestAttributes: async () => {},
+    listReferrers: async () => undefined,
     listRepositories: async function* () {
       yield 'a';
     },
