@@ -4,7 +4,8 @@
  * benchmark), so it is stopped by closing it, not by a PID.
  *
  * Per request: test controls first; then counting, injected faults, the bearer-token check,
- * and finally ACR's /acr/v1 API or the /v2 proxy with ACR's read/write/delete locks.
+ * and finally ACR's /acr/v1 API, the referrers API, or the /v2 proxy with ACR's
+ * read/write/delete locks.
  */
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -20,6 +21,7 @@ import { HttpError, sendError } from './http.js';
 import { Inventory } from './inventory.js';
 import { parseTarget, requiredAccess, type RequestTarget } from './paths.js';
 import { enforceLocks, forward } from './proxy.js';
+import { handleReferrers } from './referrers.js';
 import { EmulatorState } from './state.js';
 import { defaultLifetimes, TokenIssuer, type TokenLifetimes } from './tokens.js';
 import { Upstream } from './upstream.js';
@@ -120,6 +122,8 @@ async function route(
   }
 
   authorize(context, req, requiredAccess(method, target));
+  // ACR serves the referrers API itself; distribution 2.8 behind us has none (404).
+  if (target.route === 'referrers') return handleReferrers(context.inventory, req, res, target);
   if (target.route.startsWith('acr-')) {
     if (await handleAcrApi(context, req, res, target)) return;
     throw new HttpError(405, { code: 'UNSUPPORTED', message: `${method} ${target.path}` });

@@ -19,6 +19,11 @@ export interface ManifestFacts {
   readonly os?: string;
   /** Children of an index or list, with their platforms. */
   readonly references?: readonly { digest: string; architecture?: string; os?: string }[];
+  /** What a referrers answer lists (OCI 1.1): the manifest's own size, subject, type, notes. */
+  readonly size: number;
+  readonly subject?: string;
+  readonly artifactType?: string;
+  readonly annotations?: Readonly<Record<string, string>>;
 }
 
 interface RawManifest {
@@ -26,6 +31,9 @@ interface RawManifest {
   config?: { mediaType?: string; digest?: string; size?: number };
   layers?: { size?: number }[];
   manifests?: { digest?: string; platform?: { architecture?: string; os?: string } }[];
+  subject?: { digest?: unknown };
+  artifactType?: unknown;
+  annotations?: unknown;
 }
 
 const accept = ManifestAcceptTypes.join(', ');
@@ -129,19 +137,19 @@ export class Upstream {
     raw: RawManifest,
     size: number,
   ): Promise<ManifestFacts> {
+    const common = { digest, mediaType, size, ...referrerFacts(raw) };
     if (Array.isArray(raw.manifests)) {
       const references = raw.manifests.map((child) => ({
         digest: child.digest ?? '',
         architecture: child.platform?.architecture,
         os: child.platform?.os,
       }));
-      return { digest, mediaType, imageSize: size, references };
+      return { ...common, imageSize: size, references };
     }
     const layers = (raw.layers ?? []).reduce((sum, layer) => sum + (layer.size ?? 0), 0);
     const platform = await this.platform(repository, raw.config);
     return {
-      digest,
-      mediaType,
+      ...common,
       imageSize: size + (raw.config?.size ?? 0) + layers,
       configMediaType: raw.config?.mediaType,
       ...platform,
@@ -167,6 +175,24 @@ export class Upstream {
     const text = response.body.toString('utf8').slice(0, 300);
     throw new Error(`registry ${this.url} ${what}: expected 2xx, got ${response.status} ${text}`);
   }
+}
+
+/** subject, artifactType and string annotations, where the manifest has them. */
+function referrerFacts(raw: RawManifest) {
+  const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
+  const subject = text(raw.subject?.digest);
+  const artifactType = text(raw.artifactType);
+  const entries =
+    typeof raw.annotations === 'object' && raw.annotations !== null
+      ? Object.entries(raw.annotations).filter(([, value]) => typeof value === 'string')
+      : [];
+  return {
+    ...(subject !== undefined ? { subject } : {}),
+    ...(artifactType !== undefined ? { artifactType } : {}),
+    ...(entries.length > 0
+      ? { annotations: Object.fromEntries(entries) as Record<string, string> }
+      : {}),
+  };
 }
 
 /** The target of a `<...>; rel="next"` Link header. */
