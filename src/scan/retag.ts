@@ -1,12 +1,15 @@
 /**
  * Retag: convert to Docker media types and move the tag to the converted manifest, keeping
  * the original reachable by digest and under a backup tag. Refusals fall back to
- * RETAG_FALLBACK.
+ * RETAG_FALLBACK. A signed image (cosign tag or a signature among its OCI 1.1 referrers) is
+ * refused unless RETAG_SIGNED=true: signatures name the digest, which conversion changes.
  */
+import { artifactKindOfType } from '../domain/artifacts.js';
 import { convertManifest, type Converted } from '../domain/convert.js';
 import { parseManifest } from '../domain/manifest.js';
-import type { Manifest } from '../domain/model.js';
+import type { Descriptor, Manifest } from '../domain/model.js';
 import { isTag } from '../domain/reference.js';
+import type { ArtifactKind } from '../domain/verdict-types.js';
 import { RegistryError } from '../registry/port.js';
 import type { ActionKey } from '../store/port.js';
 import type { ComplianceRecord } from '../store/records.js';
@@ -21,13 +24,10 @@ export async function retag(
   const { registry, config } = deps;
   const { repository } = key;
 
-  // cosign keeps a signature under sha256-<hex>.sig; a new digest would orphan it.
-  const signatureTag = `sha256-${key.digest.slice('sha256:'.length)}.sig`;
-  if (!config.retagSigned && (await registry.resolveTag(repository, signatureTag))) {
-    const why =
-      `signed (${signatureTag}): conversion would invalidate its signatures; ` +
-      'set RETAG_SIGNED=true to convert anyway';
-    return fallback(key, verdict, deps, why);
+  const attached = await referrersOf(deps, key);
+  if (!config.retagSigned) {
+    const signed = await signedBy(deps, key, attached);
+    if (signed !== undefined) return fallback(key, verdict, deps, signed);
   }
 
   const top = await registry.getManifest(repository, key.digest);
@@ -43,7 +43,7 @@ export async function retag(
   if (backupTag !== undefined && !isTag(backupTag)) {
     return fallback(key, verdict, deps, `backup tag "${backupTag}" is not a valid tag`);
   }
-  const detail = describe(key, result, backupTag);
+  const detail = describe(key, result, backupTag, attached);
   if (config.dryRun) return { action: 'dry-run:retag', detail: `would have ${detail}` };
 
   const moved = await push(deps, key, result, backupTag, top.content, top.mediaType);
@@ -148,7 +148,76 @@ async function fallback(
   return { action: deps.config.dryRun ? 'dry-run:retag-refused' : 'retag-refused', detail };
 }
 
-function describe(key: ActionKey, result: Converted, backupTag: string | undefined): string {
+interface Attached {
+  readonly referrers: readonly Descriptor[];
+  /** Why the referrers could not be listed, when a registry refused for good. */
+  readonly problem?: string;
+}
+
+/**
+ * What refers to the image through the OCI 1.1 referrers API (Notation signatures, cosign in
+ * its OCI 1.1 mode, SBOMs, attestations). A registry without the API (distribution 2.8) has
+ * none to lose: there only the cosign tag can tell a signed image.
+ */
+async function referrersOf(deps: RemediationDeps, key: ActionKey): Promise<Attached> {
+  try {
+    return { referrers: (await deps.registry.listReferrers(key.repository, key.digest)) ?? [] };
+  } catch (err) {
+    if (!(err instanceof RegistryError) || err.transient) throw err;
+    return { referrers: [], problem: `its referrers could not be listed (${err.message})` };
+  }
+}
+
+/** A referrer's kind by its artifactType (and annotations, for sigstore bundles). */
+function kindOf(referrer: Descriptor): ArtifactKind {
+  return artifactKindOfType(referrer.artifactType, referrer.annotations) ?? 'other';
+}
+
+/** Why the image counts as signed, or undefined when nothing says it is. */
+async function signedBy(
+  deps: RemediationDeps,
+  key: ActionKey,
+  attached: Attached,
+): Promise<string | undefined> {
+  const anyway =
+    'conversion would invalidate its signatures; set RETAG_SIGNED=true to convert anyway';
+
+  // cosign keeps a signature under sha256-<hex>.sig; a new digest would orphan it.
+  const signatureTag = `sha256-${key.digest.slice('sha256:'.length)}.sig`;
+  if (await deps.registry.resolveTag(key.repository, signatureTag)) {
+    return `signed (${signatureTag}): ${anyway}`;
+  }
+
+  const signatures = attached.referrers.filter((r) => kindOf(r) === 'signature');
+  if (signatures.length > 0) {
+    const named = signatures.slice(0, 3).map((s) => `${s.digest} ${s.artifactType ?? ''}`.trim());
+    const more = signatures.length > 3 ? ` and ${signatures.length - 3} more` : '';
+    const noun = signatures.length === 1 ? 'signature referrer' : 'signature referrers';
+    return `signed (${noun} ${named.join(', ')}${more}): ${anyway}`;
+  }
+  if (attached.problem !== undefined) return `${attached.problem}, so it may be signed: ${anyway}`;
+  return undefined;
+}
+
+/** Referrers name the original digest: the converted copy has none of them. */
+function orphaned(attached: Attached): string | undefined {
+  const { referrers, problem } = attached;
+  if (problem !== undefined) return problem;
+  if (referrers.length === 0) return undefined;
+  const kinds = [...new Set(referrers.map(kindOf))].sort().join(', ');
+  const one = referrers.length === 1;
+  return (
+    `${referrers.length} ${one ? 'referrer' : 'referrers'} (${kinds}) ` +
+    `${one ? 'stays' : 'stay'} attached to the original digest`
+  );
+}
+
+function describe(
+  key: ActionKey,
+  result: Converted,
+  backupTag: string | undefined,
+  attached: Attached,
+): string {
   const parts = [
     `converted ${key.digest} to ${result.manifest.digest} (${result.manifest.mediaType})`,
   ];
@@ -157,5 +226,7 @@ function describe(key: ActionKey, result: Converted, backupTag: string | undefin
   parts.push(
     backupTag !== undefined ? `original kept as ${backupTag}` : 'original kept by digest only',
   );
+  const left = orphaned(attached);
+  if (left !== undefined) parts.push(left);
   return parts.join('; ');
 }

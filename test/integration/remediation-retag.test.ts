@@ -9,8 +9,10 @@ import {
   Docker2LayerGzip,
   Docker2Manifest,
   Docker2ManifestList,
+  NotarySignature,
 } from '../../src/domain/media-types.js';
-import { cosignSignature, cosignTag } from '../fixtures/artifacts.js';
+import { cosignSignature, cosignTag, notationSignature, spdxSbom } from '../fixtures/artifacts.js';
+import type { Built } from '../fixtures/images.js';
 import { fixtureNamed } from '../fixtures/manifests.js';
 import { testApp } from '../support/app.js';
 import { gridEvent } from '../support/events.js';
@@ -237,13 +239,64 @@ describe('REMEDIATION=retag', () => {
     });
   });
 
-  // Notation (and cosign with OCI 1.1 referrers) attach signatures through ACR's referrers
-  // API, which neither RegistryPort nor the emulator (distribution 2.8 has none) offers yet.
-  it.skip(
-    'leaves an image signed through OCI 1.1 referrers (Notation) unconverted ' +
-      '(missing: a referrers lookup in RegistryPort and in the ACR emulator)',
-    () => {},
-  );
+  it('leaves a Notation-signed image unconverted unless RETAG_SIGNED=true', async () => {
+    const image = fixtureNamed('oci-image');
+    const signature = notationSignature(image.top);
+    const results: Record<string, unknown> = {};
+    for (const signed of ['false', 'true']) {
+      const repository = uniqueRepository('retag-notation');
+      const guard = await testApp(services, { ...retag, RETAG_SIGNED: signed });
+      const { tagged, pushed } = await pushNamed(services, repository, 'oci-image');
+      const signatureEvent = await pushReferrer(repository, signature);
+
+      await guard.deliver(signatureEvent);
+      const outcome = await guard.deliver(tagged);
+
+      const now = await rawManifest(skopeo, repository, pushed.tag);
+      const rows = await partitionRows(services, guard.tableName, registry, repository);
+      results[signed] = {
+        action: (outcome as { push?: { action?: { action: string } } }).push?.action?.action,
+        mediaType: now.body.mediaType,
+        detail: String(rowOf(rows, `tag|${pushed.tag}`)?.actionDetail),
+      };
+    }
+
+    expect(results).toEqual({
+      false: {
+        action: 'retag-refused',
+        mediaType: image.top.mediaType,
+        detail: expect.stringContaining(
+          `not converted: signed (signature referrer ${signature.top.digest} ${NotarySignature})` +
+            ': conversion would invalidate its signatures; set RETAG_SIGNED=true',
+        ),
+      },
+      true: {
+        action: 'retag',
+        mediaType: Docker2Manifest,
+        detail: expect.stringContaining(
+          '1 referrer (signature) stays attached to the original digest',
+        ),
+      },
+    });
+  });
+
+  it('converts an image with only an SBOM referrer, saying the SBOM stays behind', async () => {
+    const repository = uniqueRepository('retag-sbom');
+    const guard = await testApp(services, retag);
+    const { fixture, tagged, pushed } = await pushNamed(services, repository, 'oci-image');
+    await pushReferrer(repository, spdxSbom(fixture.top));
+
+    const outcome = await guard.deliver(tagged);
+
+    expect(outcome).toMatchObject({ push: { action: { action: 'retag' } } });
+    expect((await rawManifest(skopeo, repository, pushed.tag)).body.mediaType).toBe(
+      Docker2Manifest,
+    );
+    const rows = await partitionRows(services, guard.tableName, registry, repository);
+    expect(String(rowOf(rows, `tag|${pushed.tag}`)?.actionDetail)).toContain(
+      '1 referrer (sbom) stays attached to the original digest',
+    );
+  });
 
   it.each(['spdx-sbom', 'referrer-attestation', 'cosign-signature', 'buildkit-cache'])(
     'never converts the %s artifact',
@@ -261,6 +314,15 @@ describe('REMEDIATION=retag', () => {
     },
   );
 });
+
+/** Attaches an OCI 1.1 referrer (`subject` names the image) by digest, as Notation and oras do. */
+async function pushReferrer(repository: string, built: Built) {
+  const pusher = pusherFor(services);
+  for (const blob of built.blobs) await pusher.pushBlob(repository, blob.content);
+  const { top } = built;
+  await pusher.pushManifest(repository, top.digest, top.content, top.mediaType);
+  return gridEvent({ registry, repository, digest: top.digest, mediaType: top.mediaType });
+}
 
 /** Signs `subject` the way cosign stores it: a manifest under `sha256-<hex>.sig`. */
 async function pushSignature(
