@@ -9,6 +9,7 @@ import { loadConfig } from '../config.js';
 import { commonName } from '../domain/reference.js';
 import { AcrRegistry } from '../registry/acr.js';
 import type { ComplianceRecord } from '../store/records.js';
+import { plainRecord } from '../scan/to-record.js';
 import { parseArgs, UsageError } from './args.js';
 import { parseRef } from './check.js';
 import type { CliIO } from './io.js';
@@ -57,28 +58,17 @@ function actionRow(
   now: string,
   detail: string,
 ): ComplianceRecord {
-  const base: ComplianceRecord = known ?? {
-    rowType: 'action',
-    registry: ref.registry,
-    repository: ref.repository,
-    tag: '',
-    digest: ref.digest,
-    mediaType: '',
-    kind: 'unknown',
-    status: 'noncompliant',
-    reasons: '',
-    reasonDetails: '[]',
-    action: 'release',
-    eventTime: now,
-    checkedAt: now,
-    policy: 'strict',
-    artifact: '',
-    convertible: false,
-    details: '{}',
-    deleted: false,
-    eventId: '',
-    actionDetail: detail,
-  };
+  const base =
+    known ??
+    plainRecord({
+      rowType: 'action',
+      registry: ref.registry,
+      repository: ref.repository,
+      digest: ref.digest,
+      eventTime: now,
+      checkedAt: now,
+      status: 'noncompliant',
+    });
   return {
     ...base,
     rowType: 'action',

@@ -10,6 +10,8 @@ import {
 import type { TokenCredential } from '@azure/identity';
 import type { Descriptor, ManifestBlob } from '../domain/model.js';
 import { normalizeMediaType } from '../domain/media-types.js';
+import { isDigest } from '../domain/reference.js';
+import { sha256Digest } from '../domain/convert.js';
 import { httpStatusOf } from '../http-status.js';
 import { DigestCache } from './digest-cache.js';
 import type { ManifestAttributes, RegistryPort, TagInfo } from './port.js';
@@ -74,7 +76,7 @@ export class AcrRegistry implements RegistryPort {
     mediaType: string,
     tag?: string,
   ): Promise<string> {
-    const ref = tag ?? '(by digest)';
+    const ref = tag ?? sha256Digest(content);
     // Always pass mediaType: the SDK otherwise sends the OCI manifest type.
     const result = await this.call('put manifest', repository, ref, (abortSignal) =>
       this.content(repository).setManifest(Buffer.from(content), {
@@ -202,7 +204,8 @@ export class AcrRegistry implements RegistryPort {
     try {
       return await fn(AbortSignal.timeout(this.timeoutMs));
     } catch (err) {
-      throw toRegistryError(operation, `${this.registry}/${repository}@${ref}`, err);
+      const at = isDigest(ref) ? `@${ref}` : `:${ref}`;
+      throw toRegistryError(operation, `${this.registry}/${repository}${at}`, err);
     }
   }
 }

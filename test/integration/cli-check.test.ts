@@ -89,6 +89,6 @@ describe('mediatype-guard check', () => {
     const result = await check('check', `${emulator.host}/${repository}:nope`);
     expect(result.code).toBe(2);
     expect(result.stdout).toContain('manifest-not-found');
-    expect(result.stdout).toContain(`${repository}@nope`);
+    expect(result.stdout).toContain(`${repository}:nope`);
   });
 });
