@@ -163,6 +163,30 @@ describe('a deleted image', () => {
   });
 });
 
+describe('Helm chart events', () => {
+  it('records a pushed chart as an exempt Helm artifact without fetching it', async () => {
+    const repository = repo('charts');
+    const chart = 'sha256:' + '4'.repeat(64);
+    const before = await emulator.count({ repository });
+    await guard.deliver(
+      gridEvent({ registry, repository, tag: '1.2.0', digest: chart, action: 'ChartPushed' }),
+    );
+
+    expect(await guard.app.store.getTag(registry, repository, '1.2.0')).toMatchObject({
+      kind: 'artifact',
+      artifact: 'helm-chart',
+      status: 'exempt',
+      action: 'none',
+    });
+    expect(await emulator.count({ repository })).toBe(before);
+
+    await guard.deliver(gridEvent({ registry, repository, digest: chart, action: 'ChartDeleted' }));
+    expect(await guard.app.store.getTag(registry, repository, '1.2.0')).toMatchObject({
+      deleted: true,
+    });
+  });
+});
+
 describe('events that must not be acted on', () => {
   it('refuses a registry outside ALLOWED_REGISTRIES before any request to it', async () => {
     const before = await emulator.count();
