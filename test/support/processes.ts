@@ -5,7 +5,6 @@
  * No vitest imports: the benchmark script uses the same helpers.
  */
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 
 export interface ExitInfo {
   readonly code: number | null;
@@ -118,19 +117,7 @@ export async function waitUntilReady(
   throw new Error(`${service.name} not ready after ${timeoutMs} ms:\n${service.output()}`);
 }
 
-/** A TCP port that was free on 127.0.0.1 a moment ago (the OS picks it). */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => (port > 0 ? resolve(port) : reject(new Error('no port assigned'))));
-    });
-  });
-}
+export { freePort } from '../../src/free-port.js';
 
 function signal(pid: number, name: NodeJS.Signals): void {
   try {
