@@ -9,7 +9,7 @@ import { processApp, type App } from '../app.js';
 import { parseComplianceQuery, pageOf } from '../scan/compliance-query.js';
 import { buildReport } from '../scan/report.js';
 import { StoreError } from '../store/port.js';
-import { contextLogger } from './onRegistryEvent.js';
+import { lineLogger } from '../log.js';
 
 /** Builds the handler over an app; tests pass one wired to local services. */
 export function complianceHandler(getApp: () => Promise<App>, now: () => Date = () => new Date()) {
@@ -28,7 +28,7 @@ export function complianceHandler(getApp: () => Promise<App>, now: () => Date = 
       page = pageOf(await buildReport(app.store, query.filter, now()), query);
     } catch (err) {
       if (!(err instanceof StoreError)) throw err;
-      contextLogger(context).error({ decision: 'compliance-query', error: err.message });
+      lineLogger(context).error({ decision: 'compliance-query', error: err.message });
       return json(503, { error: { code: 'StoreUnavailable', message: err.message } });
     }
 

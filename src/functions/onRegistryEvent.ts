@@ -2,16 +2,8 @@
 import functions from '@azure/functions';
 import type { EventGridEvent, InvocationContext } from '@azure/functions';
 import { processApp, type App } from '../app.js';
-import { lineLogger, type Logger } from '../log.js';
+import { lineLogger } from '../log.js';
 import { handleEvent, type EventOutcome } from '../scan/handle-event.js';
-
-export function contextLogger(context: InvocationContext): Logger {
-  return lineLogger({
-    info: (line) => context.info(line),
-    warn: (line) => context.warn(line),
-    error: (line) => context.error(line),
-  });
-}
 
 /** Builds the handler over an app; tests pass one wired to local services. */
 export function registryEventHandler(getApp: () => Promise<App>) {
@@ -21,7 +13,8 @@ export function registryEventHandler(getApp: () => Promise<App>) {
       config: app.config,
       registryFor: app.registryFor,
       store: app.store,
-      log: contextLogger(context),
+      // InvocationContext has the info/warn/error line writers a line logger needs.
+      log: lineLogger(context),
     });
   };
 }

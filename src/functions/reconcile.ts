@@ -11,7 +11,7 @@ import {
   type ReconcileOptions,
   type ReconcileOutcome,
 } from '../scan/reconcile.js';
-import { contextLogger } from './onRegistryEvent.js';
+import { lineLogger } from '../log.js';
 
 export interface RegistryReconcile {
   readonly registry: string;
@@ -23,7 +23,7 @@ export interface RegistryReconcile {
 export function reconcileHandler(getApp: () => Promise<App>, options: ReconcileOptions = {}) {
   return async (timer: Timer, context: InvocationContext): Promise<RegistryReconcile[]> => {
     const app = await getApp();
-    const log = contextLogger(context);
+    const log = lineLogger(context);
     if (timer.isPastDue) log.info({ decision: 'reconcile-late', detail: 'timer is past due' });
 
     const results: RegistryReconcile[] = [];
