@@ -134,7 +134,7 @@ async function verdictFor(
   const source = deps.registryFor(registry);
   const { verdict } = await inspect(source, repository, digest!, event.tag, options);
   const record = toRecord('digest', { ...verdict, digest: digest! }, context);
-  await deps.store.putDigest(record);
+  await deps.store.putDigest(record, { previous: known });
   return { record, fetched: true };
 }
 

@@ -71,8 +71,14 @@ export interface ComplianceStore extends ActionLedger {
     repository: string,
     digest: string,
   ): Promise<ComplianceRecord | undefined>;
-  /** Writes a digest verdict; an identical verdict already there is left as it is. */
-  putDigest(record: ComplianceRecord): Promise<'written' | 'unchanged'>;
+  /**
+   * Writes a digest verdict; an identical verdict already there is left as it is. A caller
+   * that has just read the row passes it as `previous`, which saves reading it again.
+   */
+  putDigest(
+    record: ComplianceRecord,
+    read?: { readonly previous: ComplianceRecord | undefined },
+  ): Promise<'written' | 'unchanged'>;
   getTag(registry: string, repository: string, tag: string): Promise<ComplianceRecord | undefined>;
   /** Writes a tag's state unless a newer push (later eventTime) is recorded already. */
   putTag(record: ComplianceRecord): Promise<TagWrite>;

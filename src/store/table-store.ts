@@ -71,9 +71,14 @@ export class TableStore implements ComplianceStore {
     return this.get(partitionKey(registry, repository), tagRowKey(tag));
   }
 
-  async putDigest(record: ComplianceRecord): Promise<'written' | 'unchanged'> {
+  async putDigest(
+    record: ComplianceRecord,
+    read?: { readonly previous: ComplianceRecord | undefined },
+  ): Promise<'written' | 'unchanged'> {
     const entity = toEntity(record, digestRowKey(record.digest));
-    const existing = await this.getEntity(entity.partitionKey, entity.rowKey);
+    const existing = read
+      ? read.previous
+      : await this.getEntity(entity.partitionKey, entity.rowKey);
     if (existing && !existing.deleted && sameVerdict(existing, record)) return 'unchanged';
     await this.call('upsert digest row', () => this.client.upsertEntity(entity, 'Replace'));
     return 'written';
