@@ -2,6 +2,7 @@
  * A push: classify the content once per digest, then move the tag's state, never backwards.
  */
 import type { RegistryEvent } from '../domain/events.js';
+import { isExemptRepository } from '../domain/policy.js';
 import type { Verdict } from '../domain/verdict-types.js';
 import type { TagWrite } from '../store/port.js';
 import type { ComplianceRecord } from '../store/records.js';
@@ -127,7 +128,7 @@ async function verdictFor(
 
   // parseEvent guarantees a digest on image events.
   const known = await deps.store.getDigest(registry, repository, digest!);
-  if (known && !known.deleted && known.policy === policy && known.status !== 'error') {
+  if (known && stillValid(known, repository, deps.config)) {
     return { record: known, fetched: false };
   }
   const options = { policy, exemptRepositories };
@@ -136,6 +137,25 @@ async function verdictFor(
   const record = toRecord('digest', { ...verdict, digest: digest! }, context);
   await deps.store.putDigest(record, { previous: known });
   return { record, fetched: true };
+}
+
+/**
+ * A recorded verdict answers for the same content as long as it was reached under the same
+ * settings: the policy, and whether EXEMPT_REPOSITORIES covers the repository.
+ */
+function stillValid(
+  known: ComplianceRecord,
+  repository: string,
+  config: EventDeps['config'],
+): boolean {
+  const exemptThen = known.reasons.split(',').includes('exempt-repository');
+  const exemptNow = isExemptRepository(repository, config.exemptRepositories);
+  return (
+    !known.deleted &&
+    known.status !== 'error' &&
+    known.policy === config.policy &&
+    exemptThen === exemptNow
+  );
 }
 
 /** Chart events name a Helm chart; artifacts are exempt and never fetched or remediated. */

@@ -62,6 +62,30 @@ describe('at-least-once delivery', () => {
   });
 });
 
+describe('a settings change', () => {
+  it('classifies known content again once EXEMPT_REPOSITORIES covers its repository', async () => {
+    const repository = repo('exempted');
+    const image = await pushImage(pusher, repository, 'v1', 'oci');
+    await guard.deliver(gridEvent({ registry, repository, tag: 'v1', digest: image.digest }));
+    const exempting = await testApp(services, {
+      COMPLIANCE_TABLE: guard.tableName,
+      EXEMPT_REPOSITORIES: 'delivery/exempted-*',
+    });
+
+    const outcome = await exempting.deliver(
+      gridEvent({ registry, repository, tag: 'v2', digest: image.digest }),
+    );
+
+    expect(outcome).toMatchObject({ push: { fetched: true } });
+    expect(await guard.app.store.getTag(registry, repository, 'v2')).toMatchObject({
+      status: 'exempt',
+    });
+    expect(await guard.app.store.getTag(registry, repository, 'v1')).toMatchObject({
+      status: 'noncompliant',
+    });
+  });
+});
+
 describe('out-of-order delivery', () => {
   it('never lets an older push overwrite the newer state of a tag', async () => {
     const repository = repo('order');
