@@ -15,9 +15,12 @@ export function formatVerdict(ref: Reference, verdict: Verdict): string {
     const { configMediaType, layerCount, compression } = verdict.image;
     lines.push(`  config: ${configMediaType}  layers: ${layerCount} (${compression.join(', ')})`);
   }
+  // Reasons often share a fix: print each fix once, under the first reason that needs it.
+  const fixes = new Set<string>();
   for (const reason of verdict.reasons) {
     lines.push(`  - ${reason.id}: ${reason.message}`);
-    if (reason.fix) lines.push(`    fix: ${reason.fix}`);
+    if (reason.fix && !fixes.has(reason.fix)) lines.push(`    fix: ${reason.fix}`);
+    if (reason.fix) fixes.add(reason.fix);
   }
   if (verdict.status === 'noncompliant') {
     const why = verdict.notConvertible.map((r) => r.id).join(', ');
