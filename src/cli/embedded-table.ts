@@ -174,7 +174,8 @@ function azuriteTableMain(): string {
   } catch (err) {
     throw new Error(
       'no table configured (COMPLIANCE_TABLE_URL or COMPLIANCE_TABLE_CONNECTION_STRING) and ' +
-        'the azurite package is not installed for the embedded one',
+        'the azurite package for the embedded one is not installed: run the CLI from a ' +
+        'checkout after `npm ci`, or `npm install azurite`',
       { cause: err },
     );
   }
