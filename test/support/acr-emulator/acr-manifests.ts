@@ -7,12 +7,10 @@ import { isDigest } from '../../../src/domain/reference.js';
 import { notFound, readJson, sendJson } from './http.js';
 import type { ManifestView } from './inventory.js';
 import {
-  linkHeader,
-  order,
-  paginate,
   parseAttributes,
   referenceOf,
   repositoryOf,
+  sendRepositoryPage,
   unknownRepository,
   type AcrApiContext,
 } from './listing.js';
@@ -28,15 +26,14 @@ export async function listManifests(
   const manifests = await context.inventory.manifests(repository);
   if (!manifests) throw unknownRepository(repository);
   const listed = manifests.filter((m) => m.attributes.listEnabled);
-  const key = (m: ManifestView) => m.facts.digest;
-  const page = paginate(order(listed, key, target.query), key, target.query);
-  const path = `/acr/v1/${encodeURIComponent(repository)}/_manifests`;
-  sendJson(
-    res,
-    200,
-    { registry: context.host, imageName: repository, manifests: page.items.map(manifestJson) },
-    linkHeader(path, page.next, target, true),
-  );
+  sendRepositoryPage(res, context, target, {
+    repository,
+    route: '_manifests',
+    field: 'manifests',
+    items: listed,
+    key: (m: ManifestView) => m.facts.digest,
+    toJson: manifestJson,
+  });
 }
 
 export async function getManifest(

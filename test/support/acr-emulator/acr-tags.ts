@@ -6,12 +6,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { denied, notFound, readJson, sendJson } from './http.js';
 import type { TagView } from './inventory.js';
 import {
-  linkHeader,
-  order,
-  paginate,
   parseAttributes,
   referenceOf,
   repositoryOf,
+  sendRepositoryPage,
   unknownRepository,
   type AcrApiContext,
 } from './listing.js';
@@ -28,18 +26,14 @@ export async function listTags(
   if (!tags) throw unknownRepository(repository);
   const digest = target.query.get('digest');
   const listed = tags.filter((t) => t.attributes.listEnabled && (!digest || t.digest === digest));
-  const page = paginate(
-    order(listed, (t) => t.name, target.query),
-    (t) => t.name,
-    target.query,
-  );
-  const path = `/acr/v1/${encodeURIComponent(repository)}/_tags`;
-  sendJson(
-    res,
-    200,
-    { registry: context.host, imageName: repository, tags: page.items.map(tagJson) },
-    linkHeader(path, page.next, target, true),
-  );
+  sendRepositoryPage(res, context, target, {
+    repository,
+    route: '_tags',
+    field: 'tags',
+    items: listed,
+    key: (t) => t.name,
+    toJson: tagJson,
+  });
 }
 
 export async function getTag(

@@ -3,7 +3,7 @@
  * ordering and ACR's paging (`n`, `last`, and a relative `Link: <...>; rel="next"`).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { badRequest, notFound } from './http.js';
+import { badRequest, notFound, sendJson } from './http.js';
 import type { Inventory } from './inventory.js';
 import type { RequestTarget } from './paths.js';
 import { attributeNames, type Attributes, type EmulatorState } from './state.js';
@@ -119,4 +119,32 @@ export function linkHeader(
   const digest = target.query.get('digest');
   if (digest) params.push(`digest=${encodeURIComponent(digest)}`);
   return { Link: `<${path}?${params.join('&')}>; rel="next"` };
+}
+
+/**
+ * Sends one page of a repository listing as ACR does: `{registry, imageName, <field>: [...]}`
+ * ordered by `orderby` or the key, paged by `n` and `last`, with a Link header to the next.
+ */
+export function sendRepositoryPage<T extends Times>(
+  res: ServerResponse,
+  context: AcrApiContext,
+  target: RequestTarget,
+  listing: {
+    readonly repository: string;
+    readonly route: '_tags' | '_manifests';
+    readonly field: 'tags' | 'manifests';
+    readonly items: T[];
+    readonly key: (item: T) => string;
+    readonly toJson: (item: T) => unknown;
+  },
+): void {
+  const { repository, route, field, items, key, toJson } = listing;
+  const page = paginate(order(items, key, target.query), key, target.query);
+  const path = `/acr/v1/${encodeURIComponent(repository)}/${route}`;
+  sendJson(
+    res,
+    200,
+    { registry: context.host, imageName: repository, [field]: page.items.map(toJson) },
+    linkHeader(path, page.next, target, true),
+  );
 }
