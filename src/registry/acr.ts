@@ -12,6 +12,7 @@ import type { Descriptor, ManifestBlob } from '../domain/model.js';
 import { normalizeMediaType } from '../domain/media-types.js';
 import { isDigest } from '../domain/reference.js';
 import { sha256Digest } from '../domain/convert.js';
+import { boundedSignal, deadlinePassed } from '../deadline.js';
 import { httpStatusOf } from '../http-status.js';
 import { DigestCache } from './digest-cache.js';
 import type { ManifestAttributes, RegistryPort, TagInfo } from './port.js';
@@ -202,10 +203,21 @@ export class AcrRegistry implements RegistryPort {
   ): Promise<T> {
     this.options.onRequest?.(operation);
     try {
-      return await fn(AbortSignal.timeout(this.timeoutMs));
+      return await fn(boundedSignal(this.timeoutMs));
     } catch (err) {
       const at = isDigest(ref) ? `@${ref}` : `:${ref}`;
-      throw toRegistryError(operation, `${this.registry}/${repository}${at}`, err);
+      const name = `${this.registry}/${repository}${at}`;
+      if (deadlinePassed()) {
+        throw new RegistryError(
+          `${operation} ${name}: the invocation's deadline passed`,
+          undefined,
+          true,
+          {
+            cause: err,
+          },
+        );
+      }
+      throw toRegistryError(operation, name, err);
     }
   }
 }

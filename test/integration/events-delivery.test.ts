@@ -4,12 +4,15 @@
  */
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
+import functions from '@azure/functions';
+import { registryEventHandler } from '../../src/functions/onRegistryEvent.js';
 import { EmulatorClient } from '../support/acr-emulator.js';
 import { testApp, type TestApp } from '../support/app.js';
 import { gridEvent } from '../support/events.js';
 import { pushImage } from '../support/images.js';
 import { PushClient } from '../support/push.js';
 
+const { InvocationContext } = functions;
 const services = inject('services');
 const registry = services.emulator.host;
 const run = randomUUID().slice(0, 8);
@@ -288,6 +291,28 @@ describe('registry failures', () => {
     expect(await guard.app.store.getTag(registry, repository, 'v1')).toMatchObject({
       status: 'noncompliant',
     });
+  });
+
+  it('gives up at the invocation deadline, however long the registry asks it to wait', async () => {
+    const repository = repo('slow');
+    const image = await pushImage(pusher, repository, 'v1', 'oci');
+    const event = gridEvent({ registry, repository, tag: 'v1', digest: image.digest });
+    await emulator.injectFault({
+      path: `^/v2/${repository}/manifests/`,
+      methods: ['GET'],
+      status: 429,
+      retryAfter: 20,
+      times: 1,
+    });
+    const handler = registryEventHandler(async () => guard.app, 1_500);
+    const context = new InvocationContext({ functionName: 'onRegistryEvent' });
+
+    const started = Date.now();
+    await expect(handler(event, context)).rejects.toThrow(/deadline passed/);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(await guard.app.store.getTag(registry, repository, 'v1')).toBeUndefined();
+
+    await expect(guard.deliver(event)).resolves.toMatchObject({ kind: 'recorded' });
   });
 
   it('records a manifest that is gone for good as an error instead of retrying forever', async () => {
