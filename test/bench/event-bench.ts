@@ -4,14 +4,16 @@
  * of the same registry at the same concurrency, all measured in one run.
  */
 import { randomUUID } from 'node:crypto';
+import functions from '@azure/functions';
 import { createApp } from '../../src/app.js';
-import { silentLogger } from '../../src/log.js';
-import { handleEvent } from '../../src/scan/handle-event.js';
+import { registryEventHandler } from '../../src/functions/onRegistryEvent.js';
 import { TestCredential } from '../support/credential.js';
 import { gridEvent } from '../support/events.js';
 import { pushImage, type PushedManifest } from '../support/images.js';
 import { PushClient } from '../support/push.js';
 import type { Services } from '../support/services.js';
+
+const { InvocationContext } = functions;
 
 export interface EventBenchOptions {
   readonly images?: number;
@@ -61,23 +63,22 @@ export async function benchEvents(
     },
   );
   await app.store.ensureTable();
-  const deps = {
-    config: app.config,
-    registryFor: app.registryFor,
-    store: app.store,
-    log: silentLogger,
-  };
+  // The exported handler's factory, as the Functions host calls it (deadline included),
+  // with a context that drops the log lines.
+  const handler = registryEventHandler(async () => app);
+  const deliver = (event: unknown) =>
+    handler(event, new InvocationContext({ logHandler: () => {} })).then(() => {});
   const events = pushed.map((image, i) =>
     gridEvent({ registry, repository, tag: `v${i}`, digest: image.digest, size: image.size }),
   );
 
   const started = performance.now();
-  await pool(events.length, concurrency, (i) => handleEvent(events[i], deps).then(() => {}));
+  await pool(events.length, concurrency, (i) => deliver(events[i]));
   const seconds = (performance.now() - started) / 1000;
   const firstRequests = requests;
 
   requests = 0;
-  await pool(events.length, concurrency, (i) => handleEvent(events[i], deps).then(() => {}));
+  await pool(events.length, concurrency, (i) => deliver(events[i]));
   const seenRequests = requests;
 
   const rawStarted = performance.now();
