@@ -1,20 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { manualClock } from './manual-clock.js';
 import type { ManifestBlob } from '../../../src/domain/model.js';
 import type { RegistryPort, TagInfo } from '../../../src/registry/port.js';
 import { BudgetExhaustedError, budgetedRegistry, RequestBudget } from '../../../src/scan/budget.js';
-
-function manualClock() {
-  let now = 0;
-  const waits: number[] = [];
-  return {
-    clock: () => now,
-    wait: async (ms: number) => {
-      waits.push(ms);
-      now += ms;
-    },
-    waits,
-  };
-}
 
 /** A registry that lists `tagCount` tags and counts what it is asked; nothing else works. */
 function listingRegistry(tagCount: number) {

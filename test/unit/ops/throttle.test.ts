@@ -1,20 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { manualClock } from './manual-clock.js';
 import { RegistryError } from '../../../src/registry/port.js';
 import { AdaptiveLimit, backoffMs, isThrottle, retryAfterMs } from '../../../src/scan/throttle.js';
-
-/** A clock the test moves by hand; waiting advances it instead of sleeping. */
-function manualClock() {
-  let now = 1_000_000;
-  const waits: number[] = [];
-  return {
-    clock: () => now,
-    wait: async (ms: number) => {
-      waits.push(ms);
-      now += ms;
-    },
-    waits,
-  };
-}
 
 /** A RegistryError as AcrRegistry makes it: the SDK's RestError, with its response, as cause. */
 function throttled(retryAfter?: string): RegistryError {
@@ -43,7 +30,7 @@ describe('AdaptiveLimit', () => {
   });
 
   it('halves the limit on each throttle, never below one', () => {
-    const { clock, wait } = manualClock();
+    const { clock, wait } = manualClock(1_000_000);
     const limit = new AdaptiveLimit(16, clock, wait);
 
     const limits = [1, 2, 3, 4, 5].map(() => {
@@ -69,7 +56,7 @@ describe('AdaptiveLimit', () => {
   });
 
   it('makes every caller wait out the Retry-After of a throttle', async () => {
-    const time = manualClock();
+    const time = manualClock(1_000_000);
     const limit = new AdaptiveLimit(4, time.clock, time.wait);
     await limit.acquire();
     limit.throttled(3_000);
